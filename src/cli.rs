@@ -1,0 +1,65 @@
+//! The command line, as clap derive types only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A static site generator for coalitions that publish joint statements.
+#[derive(Debug, Parser)]
+#[command(name = "undersigned", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (by default <root>/public).
+    Build(BuildArgs),
+    /// Check everything a build checks, and write nothing.
+    Check(CheckArgs),
+}
+
+/// `undersigned build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site (default: <root>/public).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Publish under another address than site.yaml's base_url.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Build as if it were this instant (RFC 3339), e.g. to see an embargo lift.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Publish drafts too.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// `undersigned check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Check as if it were this instant (RFC 3339).
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

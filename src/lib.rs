@@ -1,0 +1,117 @@
+//! undersigned: a static site generator for coalitions that publish joint statements.
+//!
+//! A build is four stages, each a function over owned data; only the ends touch the disk:
+//!
+//! 1. [`load::load`] reads every file of the site into a [`load::SourceTree`];
+//! 2. [`parse::parse`] turns it into a typed, cross-checked [`model::Corpus`], or returns
+//!    every problem at once as [`error::Diagnostics`];
+//! 3. [`render::render`] produces every output file in memory, in parallel, as a
+//!    [`render::Site`], with the theme from [`render::load_theme`];
+//! 4. [`write::write_site`] writes it to a staging folder and swaps it in.
+//!
+//! `check` runs stages 1–3; `build` runs all four.
+
+pub mod cli;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::error::{Diagnostics, Error, Result};
+use crate::render::{RenderOptions, Site};
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site's folder.
+    pub root: PathBuf,
+    /// Output folder; `<root>/public` when not given.
+    pub output: Option<PathBuf>,
+    /// Overrides site.yaml's `base_url`.
+    pub base_url: Option<String>,
+    /// The instant to build at; otherwise `SOURCE_DATE_EPOCH`, otherwise the clock.
+    pub now: Option<Timestamp>,
+    /// Publish drafts.
+    pub drafts: bool,
+}
+
+/// What a successful build or check reports.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Files in the output.
+    pub files: usize,
+    /// Languages of the site.
+    pub languages: usize,
+    /// Warnings, which do not fail the build.
+    pub warnings: Diagnostics,
+}
+
+/// Loads, parses and renders the site: everything but writing.
+pub fn render_site(options: &BuildOptions) -> Result<(Site, Diagnostics)> {
+    let tree = load::load(&options.root)?;
+    let corpus = parse::parse(&tree).map_err(Error::Content)?;
+    let theme = render::load_theme(&tree, &corpus.site).map_err(|mut d| {
+        d.extend(corpus.warnings.clone());
+        Error::Content(d)
+    })?;
+    let render_options = RenderOptions { now: options.now.unwrap_or_else(now), drafts: options.drafts, base_url: options.base_url.clone() };
+    if let Some(url) = &render_options.base_url
+        && let Err(r) = parse::values::check_web_url(url)
+    {
+        return Err(Error::Usage(format!("--base-url: {}", r.message)));
+    }
+    let site = render::render(&corpus, &theme, &render_options).map_err(|mut d| {
+        d.extend(corpus.warnings.clone());
+        Error::Content(d)
+    })?;
+    Ok((site, corpus.warnings))
+}
+
+/// `undersigned build`: renders the site and swaps it into the output folder.
+pub fn build(options: &BuildOptions) -> Result<Report> {
+    let out_dir = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    check_output_folder(&options.root, &out_dir)?;
+    let (site, warnings) = render_site(options)?;
+    write::write_site(&site, &out_dir)?;
+    Ok(Report { pages: site.pages, files: site.files.len(), languages: site.languages, warnings })
+}
+
+/// `undersigned check`: everything `build` checks; writes nothing.
+pub fn check(options: &BuildOptions) -> Result<Report> {
+    let (site, warnings) = render_site(options)?;
+    Ok(Report { pages: site.pages, files: site.files.len(), languages: site.languages, warnings })
+}
+
+/// The instant builds happen at: `SOURCE_DATE_EPOCH` if set (reproducible builds), else now.
+pub fn now() -> Timestamp {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| Timestamp::from_second(secs).ok())
+        .unwrap_or_else(Timestamp::now)
+}
+
+/// The output may not be the root, hold it, or be inside `content/`, `themes/` or `static/`:
+/// swapping it would destroy the sources.
+fn check_output_folder(root: &Path, out_dir: &Path) -> Result<()> {
+    let absolute = |p: &Path| std::path::absolute(p).map_err(|e| Error::io(p, e));
+    let (root_abs, out_abs) = (absolute(root)?, absolute(out_dir)?);
+    let clean = |p: PathBuf| p.components().collect::<PathBuf>();
+    let (root_abs, out_abs) = (clean(root_abs), clean(out_abs));
+    let inside_sources = ["content", "themes", "static"].iter().any(|d| out_abs.starts_with(root_abs.join(d)));
+    if root_abs.starts_with(&out_abs) || inside_sources {
+        return Err(Error::Usage(format!(
+            "refusing to write the site to {}: it holds the site's sources, which a build replaces",
+            out_dir.display()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,330 @@
+//! Disk → [`SourceTree`]: every file of a site read into memory, nothing interpreted.
+//!
+//! Text files are decoded here (a BOM is dropped, CRLF becomes LF) so that every later
+//! stage works on `&str`. A file that cannot be decoded, or a symbolic link that leaves
+//! the root, is recorded as a diagnostic and the walk goes on, so one run reports all.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::error::{Diagnostic, Error, Result, SourceLocation};
+
+/// The name of the site settings file at the root.
+pub const SITE_FILE: &str = "site.yaml";
+/// The name of the signatory registry at the root.
+pub const REGISTRY_FILE: &str = "signatories.yaml";
+/// The file of language-independent facts in each statement folder.
+pub const STATEMENT_FILE: &str = "statement.yaml";
+
+/// Text files larger than this are refused: no statement is 8 MiB of Markdown.
+pub const MAX_TEXT_FILE: u64 = 8 * 1024 * 1024;
+
+/// Every input of a site, read but not interpreted.
+#[derive(Debug, Clone, Default)]
+pub struct SourceTree {
+    /// The site's root folder, as given by the user.
+    pub root: PathBuf,
+    /// `site.yaml`, if present.
+    pub site: Option<SourceFile>,
+    /// `signatories.yaml`, if present.
+    pub registry: Option<SourceFile>,
+    /// `content/statements/<dir>/`, sorted by folder name.
+    pub statements: Vec<ContentDir>,
+    /// `content/pages/<dir>/`, sorted by folder name.
+    pub pages: Vec<ContentDir>,
+    /// Every file under `themes/`, paths relative to `themes/` (e.g. `default/templates/base.html`).
+    pub theme_files: Vec<BinaryFile>,
+    /// Every file under `static/`, paths relative to `static/`.
+    pub static_files: Vec<BinaryFile>,
+    /// Files that could not be read as they should (not UTF-8, too large, links leaving the root).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// A text file: where it is and what it says (LF line ends, no BOM).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The file as the user would type it: the root joined with its relative path.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+}
+
+/// Any file, kept as bytes: theme and static files, a statement's PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinaryFile {
+    /// Path relative to the folder it belongs to, with `/` separators.
+    pub rel: String,
+    /// The file as the user would type it.
+    pub path: PathBuf,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+/// One folder of `content/statements/` or `content/pages/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentDir {
+    /// The folder's name: the statement's id and default slug.
+    pub name: String,
+    /// The folder as the user would type it.
+    pub path: PathBuf,
+    /// Its YAML and Markdown files directly inside it, sorted by name.
+    pub texts: Vec<SourceFile>,
+    /// Every other file (PDFs, images), anywhere below it.
+    pub assets: Vec<BinaryFile>,
+}
+
+impl ContentDir {
+    /// The text file called `name` in this folder.
+    pub fn text(&self, name: &str) -> Option<&SourceFile> {
+        self.texts.iter().find(|f| f.path.file_name().is_some_and(|n| n == name))
+    }
+}
+
+/// Reads the site at `root`. Fails only when the root itself cannot be read; problems with
+/// single files are in [`SourceTree::problems`].
+pub fn load(root: &Path) -> Result<SourceTree> {
+    let meta = fs::metadata(root).map_err(|e| Error::io(root, e))?;
+    if !meta.is_dir() {
+        return Err(Error::Usage(format!("{} is not a folder", root.display())));
+    }
+    let canonical_root = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let mut loader = Loader { root: display_root(root), canonical_root, problems: Vec::new() };
+    let site = loader.optional_text(SITE_FILE);
+    let registry = loader.optional_text(REGISTRY_FILE);
+    let statements = loader.content_dirs("content/statements")?;
+    let pages = loader.content_dirs("content/pages")?;
+    let theme_files = loader.binary_tree("themes")?;
+    let static_files = loader.binary_tree("static")?;
+    Ok(SourceTree {
+        root: loader.root,
+        site,
+        registry,
+        statements,
+        pages,
+        theme_files,
+        static_files,
+        problems: loader.problems,
+    })
+}
+
+/// Decodes a file's bytes as the stages expect text: UTF-8, no BOM, LF line ends.
+pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // The valid prefix is UTF-8 by construction, so this cannot fail.
+        let prefix = std::str::from_utf8(valid).unwrap_or_default();
+        let at = SourceLocation::at_offset(path, prefix, prefix.len(), 1);
+        Diagnostic::error(at, "the file is not valid UTF-8 text")
+            .with_hint("save it as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)")
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
+}
+
+/// Whether a file name is an editor's temporary or backup file, or hidden.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// Walks the tree, remembering problems with single files.
+struct Loader {
+    root: PathBuf,
+    canonical_root: PathBuf,
+    problems: Vec<Diagnostic>,
+}
+
+impl Loader {
+    fn optional_text(&mut self, rel: &str) -> Option<SourceFile> {
+        let path = self.root.join(rel);
+        if !path.exists() {
+            return None;
+        }
+        self.read_text(&path)
+    }
+
+    fn content_dirs(&mut self, rel: &str) -> Result<Vec<ContentDir>> {
+        let base = self.root.join(rel);
+        if !base.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut dirs = Vec::new();
+        for entry in sorted_entries(&base)? {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if is_ignored_name(&name) || !self.inside_root(&path) {
+                continue;
+            }
+            if path.is_dir() {
+                dirs.push(self.content_dir(name, path)?);
+            }
+        }
+        Ok(dirs)
+    }
+
+    fn content_dir(&mut self, name: String, path: PathBuf) -> Result<ContentDir> {
+        let mut texts = Vec::new();
+        let mut assets = Vec::new();
+        for file in self.files_below(&path)? {
+            let is_text = !file.rel.contains('/')
+                && (file.rel.ends_with(".md") || file.rel.ends_with(".yaml") || file.rel.ends_with(".yml"));
+            if is_text {
+                if let Some(text) = self.decode(&file.path, file.bytes) {
+                    texts.push(SourceFile { path: file.path, text });
+                }
+            } else {
+                assets.push(file);
+            }
+        }
+        Ok(ContentDir { name, path, texts, assets })
+    }
+
+    fn binary_tree(&mut self, rel: &str) -> Result<Vec<BinaryFile>> {
+        let base = self.root.join(rel);
+        if !base.is_dir() {
+            return Ok(Vec::new());
+        }
+        self.files_below(&base)
+    }
+
+    /// Every regular file below `base`, sorted, with paths relative to `base`.
+    fn files_below(&mut self, base: &Path) -> Result<Vec<BinaryFile>> {
+        let mut files = Vec::new();
+        let walk = WalkDir::new(base).min_depth(1).sort_by_file_name().into_iter();
+        for entry in walk.filter_entry(|e| !is_ignored_name(&e.file_name().to_string_lossy())) {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(base).to_path_buf();
+                Error::io(path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("loop")))
+            })?;
+            let path = entry.path().to_path_buf();
+            if entry.path_is_symlink() && !self.inside_root(&path) {
+                continue;
+            }
+            if !path.is_file() {
+                if entry.path_is_symlink() && path.is_dir() {
+                    self.problems.push(Diagnostic::warning(
+                        SourceLocation::file(&path),
+                        "symbolic links to folders are not followed",
+                    ));
+                }
+                continue;
+            }
+            let Ok(rel) = path.strip_prefix(base) else { continue };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            files.push(BinaryFile { rel, path, bytes });
+        }
+        Ok(files)
+    }
+
+    fn read_text(&mut self, path: &Path) -> Option<SourceFile> {
+        if !self.inside_root(path) {
+            return None;
+        }
+        match fs::read(path) {
+            Ok(bytes) => {
+                self.decode(path, bytes).map(|text| SourceFile { path: path.to_path_buf(), text })
+            }
+            Err(e) => {
+                self.problems.push(Diagnostic::error(
+                    SourceLocation::file(path),
+                    format!("cannot read the file: {e}"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn decode(&mut self, path: &Path, bytes: Vec<u8>) -> Option<String> {
+        if bytes.len() as u64 > MAX_TEXT_FILE {
+            self.problems.push(
+                Diagnostic::error(
+                    SourceLocation::file(path),
+                    format!("the file is {} MiB; text files may be at most 8 MiB", bytes.len() >> 20),
+                )
+                .with_hint("is this the right file? Large documents belong in a PDF next to it"),
+            );
+            return None;
+        }
+        match decode_text(path, bytes) {
+            Ok(text) => Some(text),
+            Err(d) => {
+                self.problems.push(d);
+                None
+            }
+        }
+    }
+
+    /// Whether `path`, once links are resolved, stays inside the root; records an error if not.
+    fn inside_root(&mut self, path: &Path) -> bool {
+        let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return true;
+        }
+        match fs::canonicalize(path) {
+            Ok(target) if target.starts_with(&self.canonical_root) => true,
+            Ok(target) => {
+                self.problems.push(
+                    Diagnostic::error(
+                        SourceLocation::file(path),
+                        format!("symbolic link points outside the site: {}", target.display()),
+                    )
+                    .with_hint("copy the file into the site instead of linking to it"),
+                );
+                false
+            }
+            Err(e) => {
+                self.problems.push(Diagnostic::error(
+                    SourceLocation::file(path),
+                    format!("broken symbolic link: {e}"),
+                ));
+                false
+            }
+        }
+    }
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<fs::DirEntry>> {
+    let mut entries = fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(|e| Error::io(dir, e))?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    Ok(entries)
+}
+
+/// `.` is shown as nothing, so messages say `content/x.md`, not `./content/x.md`.
+fn display_root(root: &Path) -> PathBuf {
+    if root == Path::new(".") { PathBuf::new() } else { root.to_path_buf() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_drops_the_bom_and_normalises_line_ends() {
+        let text = decode_text(Path::new("a.md"), b"\xef\xbb\xbfa\r\nb\rc\n".to_vec());
+        assert_eq!(text.as_deref(), Ok("a\nb\nc\n"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_at_the_first_bad_byte() {
+        let err = decode_text(Path::new("a.md"), b"ok\nab\xff".to_vec()).unwrap_err();
+        assert_eq!(err.location.to_string(), "a.md:2:3");
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".en.md.swp", "en.md~", "#en.md#", ".DS_Store", "4913.tmp"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("en.md"));
+    }
+}

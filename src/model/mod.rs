@@ -1,0 +1,301 @@
+//! Plain data shared by `parse` and `render`: the typed, cross-checked site.
+//!
+//! Everything here is resolved: ids are checked, dates are instants, signers are looked
+//! up once. Nothing here knows about files or serde.
+
+pub mod country;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use pulldown_cmark::Event;
+
+use crate::error::Diagnostics;
+
+/// A language of the site, as a lower-case BCP 47 tag (`en`, `es`, `pt-br`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Lang(String);
+
+impl Lang {
+    /// A language tag: 2–3 ASCII letters, optionally followed by `-` and 2–8 letters or digits.
+    pub fn parse(tag: &str) -> Option<Self> {
+        let mut parts = tag.split('-');
+        let primary = parts.next()?;
+        let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+        let rest_ok = parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        (primary_ok && rest_ok).then(|| Self(tag.to_ascii_lowercase()))
+    }
+
+    /// The tag as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A text in several languages; reading falls back to the default language.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Localized {
+    values: BTreeMap<Lang, String>,
+    fallback: Option<String>,
+}
+
+impl Localized {
+    /// The same text in every language.
+    pub fn same(text: String) -> Self {
+        Self { values: BTreeMap::new(), fallback: Some(text) }
+    }
+
+    /// One text per language, with `fallback` for languages without one.
+    pub fn per_lang(values: BTreeMap<Lang, String>, fallback: Option<String>) -> Self {
+        Self { values, fallback }
+    }
+
+    /// The text in `lang`, else the fallback, else any text at all.
+    pub fn get(&self, lang: &Lang) -> &str {
+        self.values
+            .get(lang)
+            .or(self.fallback.as_ref())
+            .or_else(|| self.values.values().next())
+            .map_or("", String::as_str)
+    }
+
+    /// The language `get(lang)` actually answers in, when it is not `lang`.
+    pub fn falls_back(&self, lang: &Lang) -> bool {
+        !self.values.is_empty() && !self.values.contains_key(lang)
+    }
+}
+
+/// What to do when a statement lacks a language of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MissingTranslation {
+    /// A page in the reader's language that says so and links the original.
+    #[default]
+    Notice,
+    /// No page at all in that language.
+    Skip,
+    /// A content error.
+    Error,
+}
+
+/// The site's press contact, shown on every page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PressContact {
+    /// A person or office.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// Telephone, as it should be printed.
+    pub phone: Option<String>,
+}
+
+/// `site.yaml`, resolved.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Absolute URL of the site root, ending with `/`.
+    pub base_url: String,
+    /// The site's languages; the first is the default.
+    pub languages: Vec<Lang>,
+    /// Site title per language.
+    pub title: Localized,
+    /// Site description per language.
+    pub description: Localized,
+    /// Zone in which dates without an offset are read.
+    pub timezone: TimeZone,
+    /// The zone's IANA name.
+    pub timezone_name: String,
+    /// Missing translation policy.
+    pub missing_translation: MissingTranslation,
+    /// Press contact, if any.
+    pub press_contact: Option<PressContact>,
+    /// The theme folder under `themes/` whose files override the embedded default.
+    pub theme: String,
+}
+
+impl SiteConfig {
+    /// The default language (the first listed).
+    pub fn default_lang(&self) -> &Lang {
+        // parse::site refuses an empty list, so there is always a first language.
+        &self.languages[0]
+    }
+}
+
+/// Whether a signatory is an organisation or a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatoryKind {
+    /// An organisation, network or coalition.
+    Organization,
+    /// A person signing in their own name.
+    Individual,
+}
+
+/// One entry of the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signatory {
+    /// Stable id, used by statements.
+    pub id: String,
+    /// Display name per language.
+    pub name: Localized,
+    /// Organisation or person.
+    pub kind: SignatoryKind,
+    /// ISO 3166-1 alpha-2 code, upper case.
+    pub country: &'static country::Country,
+    /// Web address (http or https).
+    pub url: Option<String>,
+    /// For individuals: affiliation, for identification only.
+    pub affiliation: Option<Localized>,
+}
+
+/// Every signatory, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// Entries in file order.
+    pub signatories: Vec<Arc<Signatory>>,
+}
+
+impl Registry {
+    /// The entry with this id.
+    pub fn get(&self, id: &str) -> Option<&Arc<Signatory>> {
+        self.signatories.iter().find(|s| s.id == id)
+    }
+}
+
+/// A signer of one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    /// The registry entry.
+    pub signatory: Arc<Signatory>,
+    /// When they joined, if after publication.
+    pub since: Option<jiff::civil::Date>,
+}
+
+/// A statement: facts from `statement.yaml` and one [`Translation`] per language written.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// The folder name: stable id, prefix of element ids, default slug.
+    pub id: String,
+    /// Publication instant.
+    pub date: Timestamp,
+    /// Last update, if any.
+    pub updated: Option<Timestamp>,
+    /// Nothing of it is published before this instant.
+    pub embargo: Option<Timestamp>,
+    /// Never published (unless drafts are asked for).
+    pub draft: bool,
+    /// Signers in file order.
+    pub signers: Vec<Signer>,
+    /// Free-form tags.
+    pub tags: Vec<String>,
+    /// A sign-on form still open for signatures.
+    pub sign_on: Option<SignOn>,
+    /// A PDF per language: file names in the statement's folder.
+    pub pdf: BTreeMap<Lang, String>,
+    /// The language texts, by language, in site language order.
+    pub translations: BTreeMap<Lang, Translation>,
+    /// Files next to it (PDFs, images), copied next to each language page.
+    pub assets: Vec<crate::load::BinaryFile>,
+}
+
+impl Statement {
+    /// The first language of the site that this statement is written in.
+    pub fn original<'a>(&'a self, site: &SiteConfig) -> Option<&'a Translation> {
+        site.languages.iter().find_map(|l| self.translations.get(l))
+    }
+}
+
+/// An open call for more signatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignOn {
+    /// The form's address.
+    pub url: String,
+    /// The call closes at this instant, if set.
+    pub until: Option<Timestamp>,
+}
+
+/// A correction listed in a translation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// The day of the correction.
+    pub date: jiff::civil::Date,
+    /// What changed.
+    pub note: String,
+}
+
+/// One language version of a statement or page.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    /// Its language.
+    pub lang: Lang,
+    /// Title.
+    pub title: String,
+    /// URL slug in this language.
+    pub slug: String,
+    /// One or two sentences for indexes and feeds.
+    pub summary: Option<String>,
+    /// Whom it is addressed to.
+    pub addressee: Option<String>,
+    /// Place of the dateline ("Mexico City").
+    pub dateline: Option<String>,
+    /// Public corrections, oldest first.
+    pub corrections: Vec<Correction>,
+    /// The body.
+    pub document: Document,
+}
+
+/// A plain page (About).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The folder name.
+    pub id: String,
+    /// One per language written.
+    pub translations: BTreeMap<Lang, Translation>,
+}
+
+/// A Markdown body after our event passes, ready to be written as HTML.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// The body's events; footnote references are left as [`Event::FootnoteReference`]
+    /// with the note's normalised label.
+    pub events: Vec<Event<'static>>,
+    /// Notes in the order of their first reference.
+    pub notes: Vec<Note>,
+    /// Whether a fenced code block asks for highlighting.
+    pub has_code: bool,
+}
+
+/// A footnote, numbered by its first reference.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Normalised (lower-case) label.
+    pub label: String,
+    /// 1-based number.
+    pub number: usize,
+    /// How many times the body refers to it.
+    pub references: usize,
+    /// The note's content.
+    pub events: Vec<Event<'static>>,
+}
+
+/// The whole site, typed and cross-checked.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    /// `site.yaml`.
+    pub site: SiteConfig,
+    /// `signatories.yaml`.
+    pub registry: Registry,
+    /// Statements, newest first (ties by id).
+    pub statements: Vec<Statement>,
+    /// Plain pages, by folder name.
+    pub pages: Vec<Page>,
+    /// Warnings found on the way.
+    pub warnings: Diagnostics,
+}

@@ -1,0 +1,398 @@
+//! Statement and page folders → [`Statement`] and [`Page`].
+//!
+//! Each folder is parsed on its own (in parallel, by the caller); what spans folders,
+//! such as slugs that must be unique per language, is checked in `parse::parse`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::front_matter;
+use super::markdown::parse_markdown;
+use super::values::{Refusal, check_slug, check_web_url, parse_date, parse_instant};
+use super::yaml::{closest, from_yaml, location_of};
+use crate::error::{Diagnostic, SourceLocation};
+use crate::load::{ContentDir, STATEMENT_FILE, SourceFile};
+use crate::model::{Correction, Lang, MissingTranslation, Page, Registry, SignOn, Signer, SiteConfig, Statement, Translation};
+
+/// `statement.yaml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatement {
+    /// Publication date, optionally with a time and offset.
+    date: Spanned<String>,
+    /// Date of the last update.
+    #[serde(default)]
+    updated: Option<Spanned<String>>,
+    /// Nothing is published before this instant.
+    #[serde(default)]
+    embargo: Option<Spanned<String>>,
+    /// Never published while true.
+    #[serde(default)]
+    draft: bool,
+    /// Signatory ids, or `{ id, since }`.
+    #[serde(default)]
+    signatories: Vec<Spanned<RawSigner>>,
+    /// An open sign-on form.
+    #[serde(default)]
+    sign_on: Option<RawSignOn>,
+    /// PDF file per language.
+    #[serde(default)]
+    pdf: Option<Spanned<BTreeMap<String, String>>>,
+    /// Free-form tags.
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+/// A signer reference: an id, or an id with the day it joined.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawSigner {
+    /// Signed at publication.
+    Id(String),
+    /// Signed later.
+    Late(RawLateSigner),
+}
+
+/// `{ id, since }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLateSigner {
+    /// Registry id.
+    id: String,
+    /// Day the signature was added.
+    since: String,
+}
+
+/// `sign_on:` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignOn {
+    /// Address of the form.
+    url: Spanned<String>,
+    /// Closing date or instant.
+    #[serde(default)]
+    until: Option<Spanned<String>>,
+}
+
+/// The front matter of a statement's language file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranslation {
+    /// Title.
+    title: Spanned<String>,
+    /// URL slug in this language; defaults to the folder name.
+    #[serde(default)]
+    slug: Option<Spanned<String>>,
+    /// One or two sentences for indexes and feeds.
+    #[serde(default)]
+    summary: Option<String>,
+    /// Whom the statement addresses.
+    #[serde(default)]
+    addressee: Option<String>,
+    /// The place of the dateline.
+    #[serde(default)]
+    dateline: Option<String>,
+    /// Translations: hash of the original's body this was made from.
+    #[serde(default)]
+    translated_from: Option<String>,
+    /// Public corrections.
+    #[serde(default)]
+    corrections: Vec<RawCorrection>,
+}
+
+/// One correction.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorrection {
+    /// Day of the correction.
+    date: Spanned<String>,
+    /// What changed.
+    note: String,
+}
+
+/// The front matter of a plain page's language file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPageFront {
+    /// Title.
+    title: Spanned<String>,
+    /// URL slug in this language; defaults to the folder name.
+    #[serde(default)]
+    slug: Option<Spanned<String>>,
+    /// A sentence for the page description.
+    #[serde(default)]
+    summary: Option<String>,
+}
+
+/// Parses one statement folder; `None` if it has errors (all pushed to `out`).
+pub fn parse_statement(dir: &ContentDir, site: &SiteConfig, registry: &Registry, out: &mut Vec<Diagnostic>) -> Option<Statement> {
+    let errors_before = out.iter().filter(|d| d.is_error()).count();
+    let Some(file) = dir.text(STATEMENT_FILE) else {
+        out.push(
+            Diagnostic::error(SourceLocation::file(dir.path.join(STATEMENT_FILE)), "the statement folder has no statement.yaml")
+                .with_hint("add statement.yaml with at least `date:` and `signatories:`"),
+        );
+        return None;
+    };
+    let path = file.path.as_path();
+    let raw: RawStatement = match from_yaml(path, &file.text, 1) {
+        Ok(raw) => raw,
+        Err(d) => {
+            out.push(d);
+            return None;
+        }
+    };
+    let at = |v: &Spanned<String>| location_of(path, v, 1);
+    let refuse = |v: &Spanned<String>, r: Refusal, out: &mut Vec<Diagnostic>| {
+        out.push(r.at(at(v)));
+    };
+    let tz = &site.timezone;
+    let date = parse_instant(&raw.date.value, tz).map_err(|r| refuse(&raw.date, r, out)).ok();
+    let updated = raw.updated.as_ref().and_then(|u| parse_instant(&u.value, tz).map_err(|r| refuse(u, r, out)).ok());
+    let embargo = raw.embargo.as_ref().and_then(|u| parse_instant(&u.value, tz).map_err(|r| refuse(u, r, out)).ok());
+    let sign_on = raw.sign_on.as_ref().and_then(|s| {
+        let url_ok = check_web_url(&s.url.value).map_err(|r| refuse(&s.url, r, out)).is_ok();
+        let until = match &s.until {
+            Some(u) => Some(parse_instant(&u.value, tz).map_err(|r| refuse(u, r, out)).ok()?),
+            None => None,
+        };
+        url_ok.then(|| SignOn { url: s.url.value.clone(), until })
+    });
+
+    let signers = resolve_signers(path, &raw.signatories, registry, out);
+
+    let mut translations = BTreeMap::new();
+    for lang_file in language_files(dir, site, out) {
+        if let Some(t) = parse_translation(lang_file, dir, out) {
+            translations.insert(t.lang.clone(), t);
+        }
+    }
+    if translations.is_empty() && !dir.texts.iter().any(|f| f.path.extension().is_some_and(|e| e == "md")) {
+        let expected: Vec<String> = site.languages.iter().map(|l| format!("{l}.md")).collect();
+        out.push(
+            Diagnostic::error(SourceLocation::file(path), "the statement has no language file")
+                .with_hint(format!("add one of: {}", expected.join(", "))),
+        );
+    }
+    if site.missing_translation == MissingTranslation::Error && !translations.is_empty() {
+        for lang in site.languages.iter().filter(|l| !translations.contains_key(*l)) {
+            out.push(
+                Diagnostic::error(SourceLocation::file(path), format!("the statement has no {lang}.md"))
+                    .with_hint("translate it, or set `missing_translation: notice` in site.yaml"),
+            );
+        }
+    }
+
+    let mut pdf = BTreeMap::new();
+    if let Some(raw_pdf) = &raw.pdf {
+        let at_pdf = location_of(path, raw_pdf, 1);
+        for (tag, name) in &raw_pdf.value {
+            let Some(lang) = Lang::parse(tag).filter(|l| site.languages.contains(l)) else {
+                out.push(Diagnostic::error(at_pdf.clone(), format!("`{tag}` is not a language of this site")));
+                continue;
+            };
+            if !dir.assets.iter().any(|a| a.rel == *name) {
+                out.push(
+                    Diagnostic::error(at_pdf.clone(), format!("there is no file `{name}` in {}", dir.path.display()))
+                        .with_hint("put the PDF in the statement's folder, next to statement.yaml"),
+                );
+                continue;
+            }
+            pdf.insert(lang, name.clone());
+        }
+    }
+
+    let has_errors = out.iter().filter(|d| d.is_error()).count() > errors_before;
+    if has_errors {
+        return None;
+    }
+    Some(Statement {
+        id: dir.name.clone(),
+        date: date?,
+        updated,
+        embargo,
+        draft: raw.draft,
+        signers,
+        tags: raw.tags,
+        sign_on,
+        pdf,
+        translations,
+        assets: dir.assets.clone(),
+    })
+}
+
+/// Parses one page folder; `None` if it has errors.
+pub fn parse_page(dir: &ContentDir, site: &SiteConfig, out: &mut Vec<Diagnostic>) -> Option<Page> {
+    let errors_before = out.iter().filter(|d| d.is_error()).count();
+    let mut translations = BTreeMap::new();
+    for file in language_files(dir, site, out) {
+        let Some((lang, split)) = split_language_file(file, site, out) else { continue };
+        let raw: RawPageFront = match from_yaml(&file.path, split.yaml, split.yaml_line) {
+            Ok(raw) => raw,
+            Err(d) => {
+                out.push(d);
+                continue;
+            }
+        };
+        let slug = checked_slug(&file.path, raw.slug.as_ref(), &dir.name, split.yaml_line, out);
+        let (document, notes) = parse_markdown(&file.path, split.body, split.body_line);
+        out.extend(notes);
+        translations.insert(
+            lang.clone(),
+            Translation {
+                lang,
+                title: raw.title.value,
+                slug: slug.unwrap_or_default(),
+                summary: raw.summary,
+                addressee: None,
+                dateline: None,
+                corrections: Vec::new(),
+                document,
+            },
+        );
+    }
+    let has_errors = out.iter().filter(|d| d.is_error()).count() > errors_before;
+    (!has_errors && !translations.is_empty()).then(|| Page { id: dir.name.clone(), translations })
+}
+
+/// The `<lang>.md` files of a folder; a Markdown file for another language is an error.
+fn language_files<'a>(dir: &'a ContentDir, site: &SiteConfig, out: &mut Vec<Diagnostic>) -> Vec<&'a SourceFile> {
+    let mut files = Vec::new();
+    for file in &dir.texts {
+        let Some(stem) = file.path.file_stem().and_then(|s| s.to_str()) else { continue };
+        if file.path.extension().is_none_or(|e| e != "md") {
+            if stem != "statement" {
+                out.push(Diagnostic::warning(SourceLocation::file(&file.path), "this file is not used").with_hint("statement folders hold statement.yaml and one <lang>.md per language"));
+            }
+            continue;
+        }
+        if Lang::parse(stem).is_some_and(|l| site.languages.contains(&l)) {
+            files.push(file);
+        } else {
+            let known: Vec<&str> = site.languages.iter().map(Lang::as_str).collect();
+            let hint = match closest(stem, &known) {
+                Some(c) => format!("did you mean {c}.md? The site's languages (site.yaml) are: {}", known.join(", ")),
+                None => format!("the site's languages (site.yaml) are: {}; add the language there or rename the file", known.join(", ")),
+            };
+            out.push(Diagnostic::error(SourceLocation::file(&file.path), format!("`{stem}` is not a language of this site")).with_hint(hint));
+        }
+    }
+    files
+}
+
+fn split_language_file<'a>(file: &'a SourceFile, site: &SiteConfig, out: &mut Vec<Diagnostic>) -> Option<(Lang, front_matter::Split<'a>)> {
+    let stem = file.path.file_stem()?.to_str()?;
+    let lang = site.languages.iter().find(|l| l.as_str() == stem)?.clone();
+    match front_matter::split(&file.path, &file.text) {
+        Ok(split) => Some((lang, split)),
+        Err(d) => {
+            out.push(d);
+            None
+        }
+    }
+}
+
+fn parse_translation(file: &SourceFile, dir: &ContentDir, out: &mut Vec<Diagnostic>) -> Option<Translation> {
+    let site_langs_ok = file.path.file_stem().and_then(|s| s.to_str()).and_then(Lang::parse)?;
+    let split = match front_matter::split(&file.path, &file.text) {
+        Ok(split) => split,
+        Err(d) => {
+            out.push(d);
+            return None;
+        }
+    };
+    let raw: RawTranslation = match from_yaml(&file.path, split.yaml, split.yaml_line) {
+        Ok(raw) => raw,
+        Err(d) => {
+            out.push(d);
+            return None;
+        }
+    };
+    if raw.title.value.trim().is_empty() {
+        out.push(Diagnostic::error(location_of(&file.path, &raw.title, split.yaml_line), "the title is empty"));
+    }
+    let slug = checked_slug(&file.path, raw.slug.as_ref(), &dir.name, split.yaml_line, out);
+    let mut corrections = Vec::new();
+    for c in &raw.corrections {
+        match parse_date(&c.date.value) {
+            Ok(date) => corrections.push(Correction { date, note: c.note.clone() }),
+            Err(r) => out.push(r.at(location_of(&file.path, &c.date, split.yaml_line))),
+        }
+    }
+    corrections.sort_by_key(|c| c.date);
+    let _ = raw.translated_from;
+    let (document, notes) = parse_markdown(&file.path, split.body, split.body_line);
+    out.extend(notes);
+    Some(Translation {
+        lang: site_langs_ok,
+        title: raw.title.value.trim().to_owned(),
+        slug: slug?,
+        summary: raw.summary.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        addressee: raw.addressee.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        dateline: raw.dateline.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+        corrections,
+        document,
+    })
+}
+
+/// The slug given in front matter, or the folder name; either must be a valid slug.
+fn checked_slug(path: &Path, slug: Option<&Spanned<String>>, folder: &str, first_line: usize, out: &mut Vec<Diagnostic>) -> Option<String> {
+    match slug {
+        Some(s) => match check_slug("slug", &s.value) {
+            Ok(()) => Some(s.value.clone()),
+            Err(r) => {
+                out.push(r.at(location_of(path, s, first_line)));
+                None
+            }
+        },
+        None => match check_slug("slug", folder) {
+            Ok(()) => Some(folder.to_owned()),
+            Err(r) => {
+                out.push(
+                    Diagnostic::error(SourceLocation::file(path), format!("the folder name {}", r.message.replacen("valid slug", "valid slug for a web address", 1)))
+                        .with_hint(format!("{}; or set `slug:` in the front matter", r.hint.unwrap_or_default())),
+                );
+                None
+            }
+        },
+    }
+}
+
+/// Looks every signer up in the registry; unknown and repeated ids are errors.
+fn resolve_signers(path: &Path, raw: &[Spanned<RawSigner>], registry: &Registry, out: &mut Vec<Diagnostic>) -> Vec<Signer> {
+    let ids: Vec<&str> = registry.signatories.iter().map(|s| s.id.as_str()).collect();
+    let mut seen = HashSet::new();
+    let mut signers = Vec::new();
+    for entry in raw {
+        let at = location_of(path, entry, 1);
+        let (id, since) = match &entry.value {
+            RawSigner::Id(id) => (id.trim(), None),
+            RawSigner::Late(late) => match parse_date(&late.since) {
+                Ok(date) => (late.id.trim(), Some(date)),
+                Err(r) => {
+                    out.push(r.at(at));
+                    continue;
+                }
+            },
+        };
+        if !seen.insert(id.to_owned()) {
+            out.push(Diagnostic::error(at, format!("the signatory `{id}` is listed twice")).with_hint("remove the repeated line"));
+            continue;
+        }
+        match registry.get(id) {
+            Some(signatory) => signers.push(Signer { signatory: signatory.clone(), since }),
+            None => {
+                let hint = match closest(id, &ids) {
+                    Some(c) => format!("did you mean `{c}`? Otherwise add `{id}` to signatories.yaml"),
+                    None => format!("add an entry with `id: {id}` to signatories.yaml"),
+                };
+                out.push(Diagnostic::error(at, format!("unknown signatory `{id}`")).with_hint(hint));
+            }
+        }
+    }
+    signers
+}
+

@@ -1,0 +1,254 @@
+//! Markdown → [`Document`]: pulldown-cmark events and our passes over them.
+//!
+//! Each pass is a pure function over events: footnotes ([`super::footnotes`]), heading
+//! ids, and links for bare URLs. HTML is written later, in `render`, because the same
+//! document is written once for the page and once, with absolute links, for feeds.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::footnotes::number_notes;
+use crate::error::{Diagnostic, SourceLocation};
+use crate::model::Document;
+
+/// The Markdown extensions the site supports.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Parses a body that starts on line `first_line` of `path`; returns the document and the
+/// diagnostics of its notes (errors and warnings).
+pub fn parse_markdown(path: &Path, body: &str, first_line: usize) -> (Document, Vec<Diagnostic>) {
+    let events: Vec<_> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let pass = number_notes(body, events);
+    let diagnostics = pass
+        .problems
+        .into_iter()
+        .map(|p| {
+            let at = SourceLocation::at_offset(path, body, p.offset, first_line);
+            let d = if p.is_error { Diagnostic::error(at, p.message) } else { Diagnostic::warning(at, p.message) };
+            match p.hint {
+                Some(hint) => d.with_hint(hint),
+                None => d,
+            }
+        })
+        .collect();
+    let body = linkify(add_heading_ids(merge_text(pass.body)));
+    let notes = pass
+        .notes
+        .into_iter()
+        .map(|mut note| {
+            note.events = linkify(merge_text(note.events));
+            note
+        })
+        .collect();
+    let has_code = body.iter().any(|e| {
+        matches!(e, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if !lang.trim().is_empty())
+    });
+    (Document { events: body, notes, has_code }, diagnostics)
+}
+
+/// Joins neighbouring text events, which the parser splits at every candidate delimiter.
+pub fn merge_text(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    let mut merged: Vec<Event<'static>> = Vec::with_capacity(events.len());
+    for event in events {
+        match (merged.last_mut(), event) {
+            (Some(Event::Text(previous)), Event::Text(next)) => {
+                *previous = CowStr::from(format!("{previous}{next}"));
+            }
+            (_, event) => merged.push(event),
+        }
+    }
+    merged
+}
+
+/// Gives every heading without an explicit `{#id}` an id made from its text, unique in
+/// the document.
+pub fn add_heading_ids(mut events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    let mut used: HashSet<String> = HashSet::new();
+    for event in &events {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            used.insert(id.to_string());
+        }
+    }
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let mut text = String::new();
+            for e in &events[i + 1..] {
+                match e {
+                    Event::End(TagEnd::Heading(_)) => break,
+                    Event::Text(t) | Event::Code(t) => text.push_str(t),
+                    _ => {}
+                }
+            }
+            let base = match slugify(&text) {
+                s if s.is_empty() => "section".to_owned(),
+                s => s,
+            };
+            let mut id = base.clone();
+            let mut n = 1;
+            while !used.insert(id.clone()) {
+                n += 1;
+                id = format!("{base}-{n}");
+            }
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(id.into());
+            }
+        }
+        i += 1;
+    }
+    events
+}
+
+/// Lower-case letters and digits joined by single hyphens: "¿Qué pedimos?" → "qué-pedimos".
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+/// Turns bare `http(s)://…` and `www.…` addresses in text into links, as sources in notes
+/// are often written; text inside links and code is left alone.
+pub fn linkify(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut in_link = 0usize;
+    let mut in_code = false;
+    for event in events {
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        match event {
+            Event::Text(text) if in_link == 0 && !in_code && (text.contains("://") || text.contains("www.")) => {
+                split_urls(&text, &mut out);
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn split_urls(text: &str, out: &mut Vec<Event<'static>>) {
+    let mut rest = text;
+    while let Some((start, end)) = find_url(rest) {
+        if start > 0 {
+            out.push(Event::Text(rest[..start].to_owned().into()));
+        }
+        let url = &rest[start..end];
+        let href = if url.starts_with("www.") { format!("https://{url}") } else { url.to_owned() };
+        out.push(Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url: href.into(),
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        }));
+        out.push(Event::Text(url.to_owned().into()));
+        out.push(Event::End(TagEnd::Link));
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        out.push(Event::Text(rest.to_owned().into()));
+    }
+}
+
+/// The byte range of the first bare URL in `text`, without trailing punctuation.
+fn find_url(text: &str) -> Option<(usize, usize)> {
+    let start = ["https://", "http://", "www."]
+        .iter()
+        .filter_map(|p| {
+            text.match_indices(p)
+                .find(|(i, _)| text[..*i].chars().next_back().is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '/'))
+                .map(|(i, _)| i)
+        })
+        .min()?;
+    let tail = &text[start..];
+    let mut end = tail.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '“' | '”')).unwrap_or(tail.len());
+    loop {
+        let trimmed = tail[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '’', '*', '_']);
+        let trimmed = if trimmed.ends_with(')') && trimmed.matches(')').count() > trimmed.matches('(').count() {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        };
+        if trimmed.len() == end {
+            break;
+        }
+        end = trimmed.len();
+    }
+    let host = tail[..end].split("://").last().unwrap_or_default();
+    (host.len() > 4 && host.contains('.')).then_some((start, start + end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(events: Vec<Event<'static>>) -> String {
+        let mut s = String::new();
+        pulldown_cmark::html::push_html(&mut s, events.into_iter());
+        s
+    }
+
+    fn parse(md: &str) -> (Document, Vec<Diagnostic>) {
+        parse_markdown(Path::new("en.md"), md, 5)
+    }
+
+    #[test]
+    fn bare_urls_in_notes_become_links_without_the_final_period() {
+        let (doc, _) = parse("See.[^a][^b]\n\n[^a]: State, 7 June 2019. www.state.gov/u-s-mexico-join-declaration/.\n\n[^b]: AFP. http://bit.ly/2xfX610.\n");
+        assert_eq!(
+            html(doc.notes[0].events.clone()),
+            "<p>State, 7 June 2019. <a href=\"https://www.state.gov/u-s-mexico-join-declaration/\">www.state.gov/u-s-mexico-join-declaration/</a>.</p>\n"
+        );
+        assert_eq!(html(doc.notes[1].events.clone()), "<p>AFP. <a href=\"http://bit.ly/2xfX610\">http://bit.ly/2xfX610</a>.</p>\n");
+    }
+
+    #[test]
+    fn urls_in_links_and_code_stay_as_they_are() {
+        let (doc, _) = parse("[www.a.org](https://a.org) `www.b.org`\n\n```\nhttp://c.org\n```\n");
+        let out = html(doc.events);
+        assert_eq!(out.matches("<a ").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn urls_with_parentheses_keep_balanced_ones() {
+        assert_eq!(find_url("(see https://x.org/a_(b))."), Some((5, 24)));
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let (doc, _) = parse("## Qué pedimos\n\n## Qué pedimos\n\n## Other {#custom}\n");
+        let out = html(doc.events);
+        assert!(out.contains("<h2 id=\"qué-pedimos\">"), "{out}");
+        assert!(out.contains("<h2 id=\"qué-pedimos-2\">"), "{out}");
+        assert!(out.contains("<h2 id=\"custom\">"), "{out}");
+    }
+
+    #[test]
+    fn note_problems_are_located_in_the_whole_file() {
+        let (_, diagnostics) = parse("Line one.\n\nA reference[^nope].\n");
+        assert_eq!(diagnostics[0].to_string().lines().next(), Some("en.md:7:12: error: the note `[^nope]` is not defined"));
+    }
+
+    #[test]
+    fn code_with_a_language_is_marked_for_highlighting() {
+        assert!(parse("```rust\nfn main() {}\n```\n").0.has_code);
+        assert!(!parse("```\nplain\n```\n").0.has_code);
+    }
+}

@@ -1,0 +1,118 @@
+//! [`SourceTree`] → [`Corpus`]: typed, cross-checked, or every diagnostic at once.
+//!
+//! Site settings come first (everything depends on the languages and time zone), then the
+//! registry, then every statement and page folder in parallel; checks that span folders
+//! (slugs unique per language) run last.
+
+pub mod content;
+pub mod footnotes;
+pub mod front_matter;
+pub mod markdown;
+pub mod registry;
+pub mod site;
+pub mod values;
+pub mod yaml;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, Diagnostics, SourceLocation};
+use crate::load::{REGISTRY_FILE, SITE_FILE, SourceTree};
+use crate::model::{Corpus, Registry, Translation};
+
+/// Parses and cross-checks the whole site.
+pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.extend(tree.problems.iter().cloned());
+
+    let Some(site_file) = &tree.site else {
+        diagnostics.push(
+            Diagnostic::error(SourceLocation::file(tree.root.join(SITE_FILE)), "there is no site.yaml in this folder")
+                .with_hint("run the command in the site's folder, pass --root, or create a site with `undersigned init`"),
+        );
+        return Err(diagnostics);
+    };
+    let Some(site) = site::parse_site(&site_file.path, &site_file.text, &mut diagnostics) else {
+        return Err(diagnostics);
+    };
+    let registry = match &tree.registry {
+        Some(file) => registry::parse_registry(&file.path, &file.text, &site.languages, &mut diagnostics),
+        None => {
+            if !tree.statements.is_empty() {
+                diagnostics.push(
+                    Diagnostic::warning(SourceLocation::file(tree.root.join(REGISTRY_FILE)), "there is no signatories.yaml")
+                        .with_hint("list every signer once in signatories.yaml and refer to them by id"),
+                );
+            }
+            Registry::default()
+        }
+    };
+
+    let statements: Vec<_> = tree
+        .statements
+        .par_iter()
+        .map(|dir| {
+            let mut out = Vec::new();
+            let statement = content::parse_statement(dir, &site, &registry, &mut out);
+            (statement, out)
+        })
+        .collect();
+    let pages: Vec<_> = tree
+        .pages
+        .par_iter()
+        .map(|dir| {
+            let mut out = Vec::new();
+            let page = content::parse_page(dir, &site, &mut out);
+            (page, out)
+        })
+        .collect();
+
+    let mut corpus_statements = Vec::new();
+    for (statement, out) in statements {
+        diagnostics.extend(out);
+        corpus_statements.extend(statement);
+    }
+    let mut corpus_pages = Vec::new();
+    for (page, out) in pages {
+        diagnostics.extend(out);
+        corpus_pages.extend(page);
+    }
+
+    let statement_dirs: HashMap<&str, &std::path::Path> =
+        tree.statements.iter().map(|d| (d.name.as_str(), d.path.as_path())).collect();
+    let page_dirs: HashMap<&str, &std::path::Path> = tree.pages.iter().map(|d| (d.name.as_str(), d.path.as_path())).collect();
+    check_unique_slugs(
+        corpus_statements.iter().map(|s| (statement_dirs[s.id.as_str()], &s.translations)),
+        &mut diagnostics,
+    );
+    check_unique_slugs(corpus_pages.iter().map(|p| (page_dirs[p.id.as_str()], &p.translations)), &mut diagnostics);
+
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    // Newest first; the id breaks ties so the order never depends on the file system.
+    corpus_statements.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    Ok(Corpus { site, registry, statements: corpus_statements, pages: corpus_pages, warnings: diagnostics })
+}
+
+/// Two folders may not publish the same slug in one language.
+fn check_unique_slugs<'a>(
+    items: impl Iterator<Item = (&'a std::path::Path, &'a std::collections::BTreeMap<crate::model::Lang, Translation>)>,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut seen: HashMap<(String, String), &std::path::Path> = HashMap::new();
+    for (dir, translations) in items {
+        for (lang, t) in translations {
+            if let Some(first) = seen.insert((lang.to_string(), t.slug.clone()), dir) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        SourceLocation::file(dir.join(format!("{lang}.md"))),
+                        format!("the slug `{}` is already used in {lang} by {}", t.slug, first.display()),
+                    )
+                    .with_hint("give one of them another `slug:` in its front matter"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! `site.yaml` → [`SiteConfig`], and the localised texts every YAML file may hold.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::values::check_web_url;
+use super::yaml::{from_yaml, location_of};
+use crate::error::{Diagnostic, Diagnostics, SourceLocation};
+use crate::model::{Lang, Localized, MissingTranslation, PressContact, SiteConfig};
+
+/// `site.yaml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    /// Absolute URL where the site is published.
+    base_url: Spanned<String>,
+    /// Language tags; the first is the default.
+    languages: Spanned<Vec<Spanned<String>>>,
+    /// Site title: one text, or one per language.
+    title: Spanned<RawText>,
+    /// Site description: one text, or one per language.
+    #[serde(default)]
+    description: Option<Spanned<RawText>>,
+    /// IANA time zone in which dates without an offset are read.
+    #[serde(default)]
+    timezone: Option<Spanned<String>>,
+    /// What to do when a statement lacks a language.
+    #[serde(default)]
+    missing_translation: Option<RawMissingTranslation>,
+    /// Press office shown on every page.
+    #[serde(default)]
+    press_contact: Option<RawPressContact>,
+    /// Folder under `themes/` whose files override the embedded default theme.
+    #[serde(default)]
+    theme: Option<Spanned<String>>,
+}
+
+/// `missing_translation:` values.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawMissingTranslation {
+    /// A notice page linking the original.
+    Notice,
+    /// No page.
+    Skip,
+    /// An error.
+    Error,
+}
+
+/// `press_contact:` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPressContact {
+    /// Person or office.
+    name: String,
+    /// Email address.
+    email: Spanned<String>,
+    /// Telephone number.
+    #[serde(default)]
+    phone: Option<String>,
+}
+
+/// A text written once for every language, or as a map from language to text.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawText {
+    /// The same in every language.
+    Same(String),
+    /// One per language.
+    PerLang(BTreeMap<String, String>),
+}
+
+/// Reads `site.yaml`; `None` when it cannot be used at all (every problem is in `diagnostics`).
+pub fn parse_site(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
+    let raw: RawSite = match from_yaml(path, text, 1) {
+        Ok(raw) => raw,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let at = |v: &Spanned<_>| location_of(path, v, 1);
+    let mut ok = true;
+    let mut fail = |d: Diagnostic| {
+        diagnostics.push(d);
+        ok = false;
+    };
+
+    let mut base_url = raw.base_url.value.trim().to_owned();
+    if let Err(r) = check_web_url(&base_url) {
+        fail(r.at(at(&raw.base_url)));
+    }
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+
+    let mut languages: Vec<Lang> = Vec::new();
+    for tag in &raw.languages.value {
+        match Lang::parse(&tag.value) {
+            Some(lang) if languages.contains(&lang) => {
+                fail(Diagnostic::error(at(tag), format!("the language `{lang}` is listed twice")));
+            }
+            Some(lang) => languages.push(lang),
+            None => fail(
+                Diagnostic::error(at(tag), format!("`{}` is not a language tag", tag.value))
+                    .with_hint("use a lower-case code such as `en`, `es` or `pt-br`"),
+            ),
+        }
+    }
+    if raw.languages.value.is_empty() {
+        fail(Diagnostic::error(location_of(path, &raw.languages, 1), "the site needs at least one language").with_hint("for example: languages: [en, es]"));
+    }
+
+    let timezone_name = raw.timezone.as_ref().map_or("UTC".to_owned(), |t| t.value.trim().to_owned());
+    let timezone = match jiff::tz::TimeZone::get(&timezone_name) {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            let location = raw.timezone.as_ref().map_or_else(|| SourceLocation::file(path), at);
+            fail(Diagnostic::error(location, format!("`{timezone_name}` is not a known time zone"))
+                .with_hint("use an IANA name such as America/Mexico_City or Europe/Madrid"));
+            None
+        }
+    };
+
+    let title = localized(path, &raw.title, &languages, diagnostics);
+    let description = raw.description.as_ref().map(|d| localized(path, d, &languages, diagnostics));
+
+    let press_contact = raw.press_contact.map(|p| {
+        if !p.email.value.contains('@') || p.email.value.contains(char::is_whitespace) {
+            diagnostics.push(Diagnostic::error(at(&p.email), format!("`{}` is not an email address", p.email.value)));
+            ok = false;
+        }
+        PressContact { name: p.name, email: p.email.value, phone: p.phone }
+    });
+
+    let theme = raw.theme.map_or_else(|| "default".to_owned(), |t| t.value);
+    let (Some(timezone), Some(title), true) = (timezone, title, ok && !languages.is_empty()) else {
+        return None;
+    };
+    Some(SiteConfig {
+        base_url,
+        languages,
+        title,
+        description: description.flatten().unwrap_or_default(),
+        timezone,
+        timezone_name,
+        missing_translation: match raw.missing_translation {
+            None | Some(RawMissingTranslation::Notice) => MissingTranslation::Notice,
+            Some(RawMissingTranslation::Skip) => MissingTranslation::Skip,
+            Some(RawMissingTranslation::Error) => MissingTranslation::Error,
+        },
+        press_contact,
+        theme,
+    })
+}
+
+/// Resolves a localised text; a language the site does not have is an error.
+pub fn localized(path: &Path, raw: &Spanned<RawText>, languages: &[Lang], diagnostics: &mut Diagnostics) -> Option<Localized> {
+    match &raw.value {
+        RawText::Same(text) => Some(Localized::same(text.clone())),
+        RawText::PerLang(map) => {
+            let mut values = BTreeMap::new();
+            let mut ok = true;
+            for (tag, text) in map {
+                match Lang::parse(tag).filter(|l| languages.contains(l)) {
+                    Some(lang) => {
+                        values.insert(lang, text.clone());
+                    }
+                    None => {
+                        ok = false;
+                        let known: Vec<&str> = languages.iter().map(Lang::as_str).collect();
+                        diagnostics.push(
+                            Diagnostic::error(location_of(path, raw, 1), format!("`{tag}` is not a language of this site"))
+                                .with_hint(format!("the site's languages (site.yaml) are: {}", known.join(", "))),
+                        );
+                    }
+                }
+            }
+            ok.then(|| Localized::per_lang(values, None))
+        }
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<SiteConfig>, Vec<String>) {
+        let mut d = Diagnostics::new();
+        let site = parse_site(Path::new("site.yaml"), text, &mut d);
+        (site, d.into_iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn a_complete_site() {
+        let (site, errors) = parse("base_url: https://x.example.org\nlanguages: [en, es]\ntitle: { en: A, es: B }\ntimezone: America/Mexico_City\nmissing_translation: skip\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        let site = site.unwrap();
+        assert_eq!(site.base_url, "https://x.example.org/");
+        assert_eq!(site.title.get(&Lang::parse("es").unwrap()), "B");
+        assert_eq!(site.missing_translation, MissingTranslation::Skip);
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let (site, errors) = parse("base_url: javascript:alert(1)\nlanguages: [en, EN!]\ntitle: { en: A, fr: B }\ntimezone: Mars/Olympus\n");
+        assert!(site.is_none());
+        let firsts: Vec<&str> = errors.iter().filter_map(|e| e.lines().next()).collect();
+        assert_eq!(firsts.len(), 4, "{errors:?}");
+        assert!(firsts[0].starts_with("site.yaml:1:11: error: the address"), "{firsts:?}");
+        assert!(firsts.iter().any(|e| e.starts_with("site.yaml:2:16: error: `EN!`")), "{firsts:?}");
+        assert!(firsts.iter().any(|e| e.contains("`fr` is not a language of this site")), "{firsts:?}");
+        assert!(firsts.iter().any(|e| e.starts_with("site.yaml:4:11: error: `Mars/Olympus`")), "{firsts:?}");
+    }
+}

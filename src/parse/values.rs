@@ -1,0 +1,154 @@
+//! Checks of single values people write: slugs, ids, URLs, dates, languages.
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
+
+/// Why a value was refused, and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
+}
+
+impl Refusal {
+    /// The refusal as an error at `location`.
+    pub fn at(self, location: crate::error::SourceLocation) -> crate::error::Diagnostic {
+        let d = crate::error::Diagnostic::error(location, self.message);
+        match self.hint {
+            Some(hint) => d.with_hint(hint),
+            None => d,
+        }
+    }
+
+    fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self { message: message.into(), hint: Some(hint.into()) }
+    }
+}
+
+/// A URL slug or id: lower-case ASCII letters and digits in hyphen-separated words.
+pub fn check_slug(what: &str, value: &str) -> Result<(), Refusal> {
+    let ok = !value.is_empty()
+        && value.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    if ok {
+        return Ok(());
+    }
+    let suggestion = crate::parse::markdown::slugify(&deunicode_lite(value));
+    let hint = if suggestion.is_empty() || suggestion == value {
+        "use lower-case letters a–z, digits and single hyphens".to_owned()
+    } else {
+        format!("use lower-case letters a–z, digits and single hyphens, such as `{suggestion}`")
+    };
+    Err(Refusal::new(format!("`{value}` is not a valid {what}"), hint))
+}
+
+/// Strips the accents of Latin letters so a suggested slug stays ASCII.
+fn deunicode_lite(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'ä' | 'â' | 'ã' | 'Á' | 'À' | 'Ä' | 'Â' | 'Ã' => 'a',
+            'é' | 'è' | 'ë' | 'ê' | 'É' | 'È' | 'Ë' | 'Ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' | 'Í' | 'Ì' | 'Ï' | 'Î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' | 'õ' | 'Ó' | 'Ò' | 'Ö' | 'Ô' | 'Õ' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' | 'Ú' | 'Ù' | 'Ü' | 'Û' => 'u',
+            'ñ' | 'Ñ' => 'n',
+            'ç' | 'Ç' => 'c',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect()
+}
+
+/// A web address people can open: `http` or `https` with a host.
+pub fn check_web_url(value: &str) -> Result<(), Refusal> {
+    let lower = value.trim().to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !value.chars().any(char::is_whitespace) => Ok(()),
+        Some(_) => Err(Refusal::new(format!("`{value}` is not a valid web address"), "write a full address such as https://example.org/")),
+        None => {
+            let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains('/') && !s.contains('.'));
+            let message = match scheme {
+                Some(scheme) => format!("the address `{value}` uses `{scheme}:`; only http and https are allowed"),
+                None => format!("`{value}` is not a full web address"),
+            };
+            Err(Refusal::new(message, "write a full address that starts with https://"))
+        }
+    }
+}
+
+/// A date (`2019-06-27`) or a date and time, with or without an offset; without one it is
+/// read in `tz`.
+pub fn parse_instant(value: &str, tz: &TimeZone) -> Result<Timestamp, Refusal> {
+    let value = value.trim();
+    if let Ok(ts) = value.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    if let Ok(zoned) = value.parse::<ZonedDateTime>() {
+        return Ok(zoned.timestamp());
+    }
+    if value.len() > 10
+        && let Ok(dt) = value.parse::<DateTime>()
+    {
+        return dt.to_zoned_datetime(tz.clone()).map(|z| z.timestamp()).map_err(|e| Refusal::new(format!("`{value}` does not exist in the site's time zone: {e}"), "pick a time that exists"));
+    }
+    let date = parse_date(value)?;
+    date.to_zoned_datetime(tz.clone())
+        .map(|z| z.timestamp())
+        .map_err(|e| Refusal::new(format!("`{value}` cannot be placed in the site's time zone: {e}"), "check the date"))
+}
+
+/// A calendar date such as `2019-06-27`.
+pub fn parse_date(value: &str) -> Result<Date, Refusal> {
+    let hint = "write dates as YYYY-MM-DD, for example 2019-06-27, or add a time: 2019-06-27T09:00:00-04:00";
+    let parts: Vec<&str> = value.trim().split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(Refusal::new(format!("`{value}` is not a date"), hint));
+    };
+    let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) else {
+        return Err(Refusal::new(format!("`{value}` is not a date"), hint));
+    };
+    if y.len() != 4 {
+        return Err(Refusal::new(format!("`{value}` is not a date"), hint));
+    }
+    Date::new(year, month, day).map_err(|_| {
+        Refusal::new(format!("{value} is not a day of the calendar"), "check the day and the month")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(check_slug("slug", "national-guard-2019").is_ok());
+        for bad in ["", "Upper", "a/b", "..", "a b", "a--b", "-a", "ñandú"] {
+            assert!(check_slug("slug", bad).is_err(), "{bad}");
+        }
+        assert_eq!(check_slug("slug", "Guardia Nacional").unwrap_err().hint.unwrap(), "use lower-case letters a–z, digits and single hyphens, such as `guardia-nacional`");
+    }
+
+    #[test]
+    fn urls() {
+        assert!(check_web_url("https://a.example.org/x").is_ok());
+        assert!(check_web_url("HTTP://a.example.org").is_ok());
+        for bad in ["javascript:alert(1)", "data:text/html,x", "www.a.org", "https://", "ftp://a.org", "https:///x"] {
+            assert!(check_web_url(bad).is_err(), "{bad}");
+        }
+        assert!(check_web_url("JavaScript:alert(1)").unwrap_err().message.contains("`javascript:`"));
+    }
+
+    #[test]
+    fn instants_use_the_site_zone_when_no_offset_is_given() {
+        let tz = TimeZone::get("America/Mexico_City").unwrap();
+        assert_eq!(parse_instant("2019-06-27", &tz).unwrap().to_string(), "2019-06-27T05:00:00Z");
+        assert_eq!(parse_instant("2019-06-27T09:00:00-04:00", &tz).unwrap().to_string(), "2019-06-27T13:00:00Z");
+        assert_eq!(parse_instant("2019-06-27T09:00", &tz).unwrap().to_string(), "2019-06-27T14:00:00Z");
+        assert_eq!(parse_instant("2019-02-30", &tz).unwrap_err().message, "2019-02-30 is not a day of the calendar");
+        assert!(parse_instant("27/06/2019", &tz).is_err());
+    }
+}

@@ -1,0 +1,122 @@
+//! The one door to YAML: strict reading with located errors.
+//!
+//! serde-saphyr is used with YAML 1.2 booleans only (`country: NO` stays Norway) and
+//! duplicate keys refused. Errors come back as diagnostics in the coordinates of the whole
+//! file, so a front matter block reports the line a person sees in their editor.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::Spanned;
+
+use crate::error::{Diagnostic, SourceLocation};
+
+/// Reads `text` (which starts on line `first_line` of `path`) as a `T`.
+pub fn from_yaml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> Result<T, Diagnostic> {
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+        let (line, col) = e.location().map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+        let location = SourceLocation::new(path, line.max(1) + first_line - 1, col.max(1));
+        describe(Diagnostic::error(location, clean_message(&e.to_string())))
+    })
+}
+
+/// Where a spanned YAML value was written, in whole-file coordinates.
+pub fn location_of<T>(path: &Path, value: &Spanned<T>, first_line: usize) -> SourceLocation {
+    let l = value.referenced;
+    SourceLocation::new(path, (l.line() as usize).max(1) + first_line - 1, (l.column() as usize).max(1))
+}
+
+/// serde-saphyr appends " at line L, column C"; we print the location ourselves.
+fn clean_message(message: &str) -> String {
+    let message = message.lines().next().unwrap_or(message);
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => message,
+    };
+    message.replace(", set DuplicateKeyPolicy in Options if acceptable", "")
+}
+
+/// Adds a hint to the messages people meet most, in their words.
+fn describe(d: Diagnostic) -> Diagnostic {
+    let m = d.message.clone();
+    if m.contains("found a tab") || m.contains("tab") && m.contains("indent") {
+        d.with_hint("YAML does not allow tabs for indentation: use spaces")
+    } else if let Some(rest) = m.strip_prefix("unknown field `") {
+        let unknown = rest.split('`').next().unwrap_or_default();
+        let expected = m.split("expected one of ").nth(1).or_else(|| m.split("expected ").nth(1));
+        let known: Vec<&str> = expected
+            .map(|e| e.split(',').map(|k| k.trim().trim_matches('`')).collect())
+            .unwrap_or_default();
+        let message = format!("unknown key `{unknown}`");
+        let hint = match closest(unknown, &known) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("the keys allowed here are: {}", known.join(", ")),
+        };
+        Diagnostic { message, ..d }.with_hint(hint)
+    } else if m.starts_with("duplicate mapping key") {
+        d.with_hint("each key may appear once; remove or merge the repeated one")
+    } else if m.contains("unclosed quote") {
+        d.with_hint("a quoted value needs its closing quote on the same line")
+    } else if m.contains("invalid boolean") {
+        d.with_hint("write `true` or `false`")
+    } else {
+        d
+    }
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len())
+        .min()
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        title: String,
+        country: Option<String>,
+        draft: Option<bool>,
+    }
+
+    fn err(text: &str) -> Diagnostic {
+        from_yaml::<Sample>(Path::new("f.yaml"), text, 1).unwrap_err()
+    }
+
+    #[test]
+    fn norway_stays_norway() {
+        let s: Sample = from_yaml(Path::new("f.yaml"), "title: x\ncountry: NO\n", 1).unwrap();
+        assert_eq!(s.country.as_deref(), Some("NO"));
+    }
+
+    #[test]
+    fn an_unknown_key_suggests_the_close_one() {
+        let d = err("title: x\ncountyr: MX\n");
+        assert_eq!(d.to_string(), "f.yaml:2:1: error: unknown key `countyr`\n  = help: did you mean `country`?");
+    }
+
+    #[test]
+    fn lines_count_from_the_start_of_the_file() {
+        let d = from_yaml::<Sample>(Path::new("f.md"), "title: 'x\n", 2).unwrap_err();
+        assert_eq!(d.location.to_string(), "f.md:2:8");
+        assert!(d.message.contains("unclosed quote"), "{}", d.message);
+    }
+
+    #[test]
+    fn duplicate_keys_and_yes_are_refused() {
+        assert!(err("title: a\ntitle: b\n").message.starts_with("duplicate mapping key"));
+        assert_eq!(err("title: a\ndraft: yes\n").location.line, 2);
+    }
+}

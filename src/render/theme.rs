@@ -1,0 +1,164 @@
+//! The theme: templates, UI strings and static files, embedded with overrides from disk.
+//!
+//! The default theme is compiled into the binary by `build.rs`. A site overrides any of its
+//! files, one at a time, by putting a file at the same path under `themes/<theme>/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use tera::Tera;
+
+use super::i18n::I18n;
+use crate::error::{Diagnostic, Diagnostics, SourceLocation};
+use crate::load::{SourceTree, decode_text};
+use crate::model::{Lang, SiteConfig};
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// The templates every theme must provide.
+pub const TEMPLATES: [&str; 7] =
+    ["base.html", "statement.html", "index.html", "page.html", "chooser.html", "notice.html", "404.html"];
+
+/// A theme ready to render.
+pub struct Theme {
+    /// Compiled templates, named by their path under `templates/`.
+    pub tera: Tera,
+    /// UI strings per site language.
+    pub i18n: BTreeMap<Lang, I18n>,
+    /// Files under `static/`, copied to the output root.
+    pub static_files: Vec<(String, Vec<u8>)>,
+    /// Where each template came from, by template name, for messages.
+    paths: BTreeMap<String, PathBuf>,
+}
+
+impl Theme {
+    /// The file a template came from (the override on disk, or the built-in default).
+    pub fn path_of(&self, template: &str) -> PathBuf {
+        self.paths.get(template).cloned().unwrap_or_else(|| PathBuf::from(template))
+    }
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme").field("languages", &self.i18n.keys()).finish_non_exhaustive()
+    }
+}
+
+/// One file of the theme and where it came from (for messages).
+struct ThemeFile {
+    bytes: Vec<u8>,
+    /// The file on disk that overrides the default, or the default's path in the repository.
+    shown_as: PathBuf,
+}
+
+/// Builds the theme the site asks for; every problem is reported.
+pub fn load_theme(tree: &SourceTree, site: &SiteConfig) -> Result<Theme, Diagnostics> {
+    let mut files: BTreeMap<String, ThemeFile> = DEFAULT_THEME
+        .iter()
+        .map(|(rel, bytes)| {
+            let shown_as = PathBuf::from(format!("<built-in>/themes/default/{rel}"));
+            ((*rel).to_owned(), ThemeFile { bytes: bytes.to_vec(), shown_as })
+        })
+        .collect();
+    let prefix = format!("{}/", site.theme);
+    for file in &tree.theme_files {
+        if let Some(rel) = file.rel.strip_prefix(&prefix) {
+            files.insert(rel.to_owned(), ThemeFile { bytes: file.bytes.clone(), shown_as: file.path.clone() });
+        }
+    }
+
+    let mut diagnostics = Diagnostics::new();
+    let tera = compile_templates(&files, &mut diagnostics);
+    let mut i18n = BTreeMap::new();
+    let mut texts = BTreeMap::new();
+    for lang in &site.languages {
+        let rel = format!("i18n/{lang}.yaml");
+        let Some(file) = files.get(&rel) else {
+            diagnostics.push(
+                Diagnostic::error(SourceLocation::file(tree.root.join("themes").join(&site.theme).join(&rel)), format!("the theme has no UI strings for `{lang}`"))
+                    .with_hint(format!("copy themes/default/i18n/en.yaml to themes/{}/{rel} and translate it", site.theme)),
+            );
+            continue;
+        };
+        match decode_text(&file.shown_as, file.bytes.clone()).and_then(|text| I18n::parse(&file.shown_as, &text).map(|i| (i, text))) {
+            Ok((strings, _)) => {
+                texts.insert(lang.clone(), file.shown_as.clone());
+                i18n.insert(lang.clone(), strings);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    check_same_keys(&i18n, &texts, &mut diagnostics);
+
+    let static_files = files
+        .iter()
+        .filter_map(|(rel, f)| rel.strip_prefix("static/").map(|r| (r.to_owned(), f.bytes.clone())))
+        .collect();
+    let paths = files
+        .iter()
+        .filter_map(|(rel, f)| rel.strip_prefix("templates/").map(|name| (name.to_owned(), f.shown_as.clone())))
+        .collect();
+    match tera {
+        Some(tera) if !diagnostics.has_errors() => Ok(Theme { tera, i18n, static_files, paths }),
+        _ => Err(diagnostics),
+    }
+}
+
+fn compile_templates(files: &BTreeMap<String, ThemeFile>, diagnostics: &mut Diagnostics) -> Option<Tera> {
+    let mut sources = Vec::new();
+    for (rel, file) in files {
+        let Some(name) = rel.strip_prefix("templates/") else { continue };
+        match decode_text(&file.shown_as, file.bytes.clone()) {
+            Ok(text) => sources.push((name.to_owned(), text, file.shown_as.clone())),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    // Each template alone first, so every syntax error of the theme is reported at once.
+    let mut ok = true;
+    for (name, text, shown_as) in &sources {
+        let mut alone = Tera::new();
+        if let Err(e) = alone.add_raw_template(name, text)
+            && let tera::ErrorKind::SyntaxError(report) = e.kind()
+        {
+            let span = report.span();
+            let at = SourceLocation::new(shown_as, span.start_line.max(1), span.start_col + 1);
+            diagnostics.push(Diagnostic::error(at, format!("template syntax: {}", report.message())));
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
+        let at = sources.first().map_or_else(|| SourceLocation::file("themes"), |(_, _, p)| SourceLocation::file(p));
+        diagnostics.push(Diagnostic::error(at, format!("the theme's templates do not fit together: {e}")));
+        return None;
+    }
+    for required in TEMPLATES {
+        if !tera.get_template_names().any(|n| n == required) {
+            diagnostics.push(Diagnostic::error(SourceLocation::file(format!("themes/templates/{required}")), format!("the theme has no template `{required}`")));
+        }
+    }
+    Some(tera)
+}
+
+/// Every language must have every key that any language has.
+fn check_same_keys(i18n: &BTreeMap<Lang, I18n>, paths: &BTreeMap<Lang, PathBuf>, diagnostics: &mut Diagnostics) {
+    let all: BTreeSet<&str> = i18n.values().flat_map(I18n::keys).collect();
+    for (lang, strings) in i18n {
+        let have: BTreeSet<&str> = strings.keys().collect();
+        let missing: Vec<&str> = all.difference(&have).copied().collect();
+        if !missing.is_empty() {
+            let other = i18n.iter().find(|(l, s)| *l != lang && s.keys().any(|k| k == missing[0])).map(|(l, _)| l.to_string());
+            diagnostics.push(
+                Diagnostic::error(
+                    SourceLocation::file(&paths[lang]),
+                    format!("the UI strings for `{lang}` lack {}", missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+                )
+                .with_hint(format!("add them, translated from i18n/{}.yaml", other.unwrap_or_default())),
+            );
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The one place URLs and output paths are built.
+//!
+//! Paths here are relative to the site root without a leading slash (`en/statements/x/`);
+//! [`Urls::path`] makes them site-absolute for links, [`Urls::absolute`] adds the base URL
+//! for canonical links and feeds, and [`output_file`] names the file that serves them.
+
+use crate::model::Lang;
+
+/// Builds every URL of one site.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base: String,
+    root_path: String,
+}
+
+/// Names a page may not take, because the site's own files live there.
+pub const RESERVED_SLUGS: [&str; 6] = ["signatories", "feed-xml", "atom-xml", "feed-json", "assets", "index"];
+
+impl Urls {
+    /// URLs under `base_url` (absolute, ending with `/`).
+    pub fn new(base_url: &str) -> Self {
+        let base = if base_url.ends_with('/') { base_url.to_owned() } else { format!("{base_url}/") };
+        let after_scheme = base.split_once("://").map_or(base.as_str(), |(_, rest)| rest);
+        let root_path = after_scheme.find('/').map_or("/".to_owned(), |i| after_scheme[i..].to_owned());
+        Self { base, root_path }
+    }
+
+    /// The localised folder of statements: `statements`, `declaraciones`.
+    pub fn section(lang: &Lang) -> &'static str {
+        match lang.as_str().split('-').next().unwrap_or_default() {
+            "es" => "declaraciones",
+            "pt" => "declaracoes",
+            "fr" => "declarations",
+            "de" => "erklaerungen",
+            "it" => "dichiarazioni",
+            _ => "statements",
+        }
+    }
+
+    /// A language's home: `en/`.
+    pub fn home(lang: &Lang) -> String {
+        format!("{lang}/")
+    }
+
+    /// A statement page: `es/declaraciones/guardia-nacional/`.
+    pub fn statement(lang: &Lang, slug: &str) -> String {
+        format!("{lang}/{}/{slug}/", Self::section(lang))
+    }
+
+    /// A plain page: `en/about/`.
+    pub fn page(lang: &Lang, slug: &str) -> String {
+        format!("{lang}/{slug}/")
+    }
+
+    /// A site-absolute path for links inside the site: `/en/about/`.
+    pub fn path(&self, rel: &str) -> String {
+        format!("{}{rel}", self.root_path)
+    }
+
+    /// An absolute URL: `https://statements.example.org/en/about/`.
+    pub fn absolute(&self, rel: &str) -> String {
+        format!("{}{rel}", self.base)
+    }
+
+    /// The root path, ending with `/`.
+    pub fn root(&self) -> &str {
+        &self.root_path
+    }
+}
+
+/// The file that serves a path: folders get their `index.html`.
+pub fn output_file(rel: &str) -> String {
+    if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_under_a_sub_path() {
+        let urls = Urls::new("https://example.org/coalition");
+        let es = Lang::parse("es").unwrap();
+        let rel = Urls::statement(&es, "guardia");
+        assert_eq!(rel, "es/declaraciones/guardia/");
+        assert_eq!(urls.path(&rel), "/coalition/es/declaraciones/guardia/");
+        assert_eq!(urls.absolute(&rel), "https://example.org/coalition/es/declaraciones/guardia/");
+        assert_eq!(output_file(&rel), "es/declaraciones/guardia/index.html");
+        assert_eq!(output_file(""), "index.html");
+        assert_eq!(Urls::new("https://example.org").root(), "/");
+    }
+}
