@@ -62,7 +62,11 @@ pub fn render_site(options: &BuildOptions) -> Result<(Site, Diagnostics)> {
         d.extend(corpus.warnings.clone());
         Error::Content(d)
     })?;
-    let render_options = RenderOptions { now: options.now.unwrap_or_else(now), drafts: options.drafts, base_url: options.base_url.clone() };
+    let render_options = RenderOptions {
+        now: options.now.unwrap_or_else(now),
+        drafts: options.drafts,
+        base_url: options.base_url.clone(),
+    };
     if let Some(url) = &render_options.base_url
         && let Err(r) = parse::values::check_web_url(url)
     {

@@ -1,7 +1,7 @@
 //! The `undersigned` command: parses arguments, makes one call into the library, prints
 //! the diagnostics, and picks the exit code (0 success, 1 content errors, 2 usage errors).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -16,7 +16,13 @@ fn main() -> ExitCode {
     let (verb, result) = match cli.command {
         Command::Build(args) => {
             let options = match now_arg(args.now.as_deref()) {
-                Ok(now) => BuildOptions { root: args.root, output: args.output, base_url: args.base_url, now, drafts: args.drafts },
+                Ok(now) => BuildOptions {
+                    root: args.root,
+                    output: args.output,
+                    base_url: args.base_url,
+                    now,
+                    drafts: args.drafts,
+                },
                 Err(e) => return report_error(&e),
             };
             ("built", undersigned::build(&options))
@@ -41,7 +47,9 @@ fn main() -> ExitCode {
 
 fn now_arg(value: Option<&str>) -> Result<Option<jiff::Timestamp>, Error> {
     value
-        .map(|v| v.parse::<jiff::Timestamp>().map_err(|e| Error::Usage(format!("--now {v}: not an RFC 3339 instant ({e})"))))
+        .map(|v| {
+            v.parse::<jiff::Timestamp>().map_err(|e| Error::Usage(format!("--now {v}: not an RFC 3339 instant ({e})")))
+        })
         .transpose()
 }
 
@@ -74,8 +82,7 @@ fn print_diagnostics(diagnostics: Vec<Diagnostic>) {
 fn print_summary(verb: &str, report: &Report, started: Instant) {
     let ms = started.elapsed().as_millis();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let line = format!("{verb} {} in {} in {ms} ms", plural(report.pages, "page"), plural(report.languages, "language"));
-    if std::io::stdout().is_terminal() || true {
-        println!("{line}");
-    }
+    let line =
+        format!("{verb} {} in {} in {ms} ms", plural(report.pages, "page"), plural(report.languages, "language"));
+    println!("{line}");
 }

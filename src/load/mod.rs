@@ -228,14 +228,9 @@ impl Loader {
             return None;
         }
         match fs::read(path) {
-            Ok(bytes) => {
-                self.decode(path, bytes).map(|text| SourceFile { path: path.to_path_buf(), text })
-            }
+            Ok(bytes) => self.decode(path, bytes).map(|text| SourceFile { path: path.to_path_buf(), text }),
             Err(e) => {
-                self.problems.push(Diagnostic::error(
-                    SourceLocation::file(path),
-                    format!("cannot read the file: {e}"),
-                ));
+                self.problems.push(Diagnostic::error(SourceLocation::file(path), format!("cannot read the file: {e}")));
                 None
             }
         }
@@ -280,10 +275,7 @@ impl Loader {
                 false
             }
             Err(e) => {
-                self.problems.push(Diagnostic::error(
-                    SourceLocation::file(path),
-                    format!("broken symbolic link: {e}"),
-                ));
+                self.problems.push(Diagnostic::error(SourceLocation::file(path), format!("broken symbolic link: {e}")));
                 false
             }
         }

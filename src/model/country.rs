@@ -273,18 +273,13 @@ pub const COUNTRIES: &[Country] = &[
 impl Country {
     /// Looks a code up (exact, upper-case).
     pub fn from_code(code: &str) -> Option<&'static Country> {
-        COUNTRIES
-            .binary_search_by(|country| country.code.cmp(code))
-            .ok()
-            .and_then(|index| COUNTRIES.get(index))
+        COUNTRIES.binary_search_by(|country| country.code.cmp(code)).ok().and_then(|index| COUNTRIES.get(index))
     }
 
     /// The name in `lang` (a BCP 47 tag; only its primary subtag is used: "es-MX" -> "es"),
     /// or the English name when the table has no such language.
     pub fn name(&self, lang: &str) -> &'static str {
-        let primary = lang
-            .split_once(['-', '_'])
-            .map_or(lang, |(primary, _)| primary);
+        let primary = lang.split_once(['-', '_']).map_or(lang, |(primary, _)| primary);
         NAME_LANGS
             .iter()
             .zip(self.names)
@@ -300,12 +295,7 @@ mod tests {
     #[test]
     fn table_is_sorted_without_duplicates() {
         for pair in COUNTRIES.windows(2) {
-            assert!(
-                pair[0].code < pair[1].code,
-                "{} before {}",
-                pair[0].code,
-                pair[1].code
-            );
+            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
         }
     }
 
@@ -313,16 +303,8 @@ mod tests {
     fn codes_are_two_upper_case_letters_and_names_are_filled() {
         for country in COUNTRIES {
             assert_eq!(country.code.len(), 2, "{}", country.code);
-            assert!(
-                country.code.bytes().all(|b| b.is_ascii_uppercase()),
-                "{}",
-                country.code
-            );
-            assert!(
-                country.names.iter().all(|name| !name.is_empty()),
-                "{}",
-                country.code
-            );
+            assert!(country.code.bytes().all(|b| b.is_ascii_uppercase()), "{}", country.code);
+            assert!(country.names.iter().all(|name| !name.is_empty()), "{}", country.code);
         }
     }
 

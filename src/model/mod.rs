@@ -160,6 +160,11 @@ pub struct Signatory {
 pub struct Registry {
     /// Entries in file order.
     pub signatories: Vec<Arc<Signatory>>,
+    /// Ids of entries that have errors of their own, so statements citing them are not
+    /// reported a second time.
+    pub rejected: std::collections::HashSet<String>,
+    /// Whether the file could be read at all; if not, no signer id can be checked.
+    pub unreadable: bool,
 }
 
 impl Registry {
@@ -239,6 +244,8 @@ pub struct Translation {
     pub title: String,
     /// URL slug in this language.
     pub slug: String,
+    /// Where the slug was written (the file's start when it is the folder name).
+    pub slug_location: crate::error::SourceLocation,
     /// One or two sentences for indexes and feeds.
     pub summary: Option<String>,
     /// Whom it is addressed to.

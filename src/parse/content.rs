@@ -15,7 +15,9 @@ use super::values::{Refusal, check_slug, check_web_url, parse_date, parse_instan
 use super::yaml::{closest, from_yaml, location_of};
 use crate::error::{Diagnostic, SourceLocation};
 use crate::load::{ContentDir, STATEMENT_FILE, SourceFile};
-use crate::model::{Correction, Lang, MissingTranslation, Page, Registry, SignOn, Signer, SiteConfig, Statement, Translation};
+use crate::model::{
+    Correction, Lang, MissingTranslation, Page, Registry, SignOn, Signer, SiteConfig, Statement, Translation,
+};
 
 /// `statement.yaml` as written.
 #[derive(Debug, Deserialize)]
@@ -128,12 +130,20 @@ struct RawPageFront {
 }
 
 /// Parses one statement folder; `None` if it has errors (all pushed to `out`).
-pub fn parse_statement(dir: &ContentDir, site: &SiteConfig, registry: &Registry, out: &mut Vec<Diagnostic>) -> Option<Statement> {
+pub fn parse_statement(
+    dir: &ContentDir,
+    site: &SiteConfig,
+    registry: &Registry,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Statement> {
     let errors_before = out.iter().filter(|d| d.is_error()).count();
     let Some(file) = dir.text(STATEMENT_FILE) else {
         out.push(
-            Diagnostic::error(SourceLocation::file(dir.path.join(STATEMENT_FILE)), "the statement folder has no statement.yaml")
-                .with_hint("add statement.yaml with at least `date:` and `signatories:`"),
+            Diagnostic::error(
+                SourceLocation::file(dir.path.join(STATEMENT_FILE)),
+                "the statement folder has no statement.yaml",
+            )
+            .with_hint("add statement.yaml with at least `date:` and `signatories:`"),
         );
         return None;
     };
@@ -246,6 +256,7 @@ pub fn parse_page(dir: &ContentDir, site: &SiteConfig, out: &mut Vec<Diagnostic>
                 lang,
                 title: raw.title.value,
                 slug: slug.unwrap_or_default(),
+                slug_location: slug_location(&file.path, raw.slug.as_ref(), split.yaml_line),
                 summary: raw.summary,
                 addressee: None,
                 dateline: None,
@@ -265,7 +276,10 @@ fn language_files<'a>(dir: &'a ContentDir, site: &SiteConfig, out: &mut Vec<Diag
         let Some(stem) = file.path.file_stem().and_then(|s| s.to_str()) else { continue };
         if file.path.extension().is_none_or(|e| e != "md") {
             if stem != "statement" {
-                out.push(Diagnostic::warning(SourceLocation::file(&file.path), "this file is not used").with_hint("statement folders hold statement.yaml and one <lang>.md per language"));
+                out.push(
+                    Diagnostic::warning(SourceLocation::file(&file.path), "this file is not used")
+                        .with_hint("statement folders hold statement.yaml and one <lang>.md per language"),
+                );
             }
             continue;
         }
@@ -275,15 +289,25 @@ fn language_files<'a>(dir: &'a ContentDir, site: &SiteConfig, out: &mut Vec<Diag
             let known: Vec<&str> = site.languages.iter().map(Lang::as_str).collect();
             let hint = match closest(stem, &known) {
                 Some(c) => format!("did you mean {c}.md? The site's languages (site.yaml) are: {}", known.join(", ")),
-                None => format!("the site's languages (site.yaml) are: {}; add the language there or rename the file", known.join(", ")),
+                None => format!(
+                    "the site's languages (site.yaml) are: {}; add the language there or rename the file",
+                    known.join(", ")
+                ),
             };
-            out.push(Diagnostic::error(SourceLocation::file(&file.path), format!("`{stem}` is not a language of this site")).with_hint(hint));
+            out.push(
+                Diagnostic::error(SourceLocation::file(&file.path), format!("`{stem}` is not a language of this site"))
+                    .with_hint(hint),
+            );
         }
     }
     files
 }
 
-fn split_language_file<'a>(file: &'a SourceFile, site: &SiteConfig, out: &mut Vec<Diagnostic>) -> Option<(Lang, front_matter::Split<'a>)> {
+fn split_language_file<'a>(
+    file: &'a SourceFile,
+    site: &SiteConfig,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(Lang, front_matter::Split<'a>)> {
     let stem = file.path.file_stem()?.to_str()?;
     let lang = site.languages.iter().find(|l| l.as_str() == stem)?.clone();
     match front_matter::split(&file.path, &file.text) {
@@ -330,6 +354,7 @@ fn parse_translation(file: &SourceFile, dir: &ContentDir, out: &mut Vec<Diagnost
         lang: site_langs_ok,
         title: raw.title.value.trim().to_owned(),
         slug: slug?,
+        slug_location: slug_location(&file.path, raw.slug.as_ref(), split.yaml_line),
         summary: raw.summary.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         addressee: raw.addressee.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         dateline: raw.dateline.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
@@ -338,8 +363,18 @@ fn parse_translation(file: &SourceFile, dir: &ContentDir, out: &mut Vec<Diagnost
     })
 }
 
+fn slug_location(path: &Path, slug: Option<&Spanned<String>>, first_line: usize) -> SourceLocation {
+    slug.map_or_else(|| SourceLocation::file(path), |s| location_of(path, s, first_line))
+}
+
 /// The slug given in front matter, or the folder name; either must be a valid slug.
-fn checked_slug(path: &Path, slug: Option<&Spanned<String>>, folder: &str, first_line: usize, out: &mut Vec<Diagnostic>) -> Option<String> {
+fn checked_slug(
+    path: &Path,
+    slug: Option<&Spanned<String>>,
+    folder: &str,
+    first_line: usize,
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
     match slug {
         Some(s) => match check_slug("slug", &s.value) {
             Ok(()) => Some(s.value.clone()),
@@ -352,8 +387,14 @@ fn checked_slug(path: &Path, slug: Option<&Spanned<String>>, folder: &str, first
             Ok(()) => Some(folder.to_owned()),
             Err(r) => {
                 out.push(
-                    Diagnostic::error(SourceLocation::file(path), format!("the folder name {}", r.message.replacen("valid slug", "valid slug for a web address", 1)))
-                        .with_hint(format!("{}; or set `slug:` in the front matter", r.hint.unwrap_or_default())),
+                    Diagnostic::error(
+                        SourceLocation::file(path),
+                        format!(
+                            "the folder name {}",
+                            r.message.replacen("valid slug", "valid slug for a web address", 1)
+                        ),
+                    )
+                    .with_hint(format!("{}; or set `slug:` in the front matter", r.hint.unwrap_or_default())),
                 );
                 None
             }
@@ -362,7 +403,12 @@ fn checked_slug(path: &Path, slug: Option<&Spanned<String>>, folder: &str, first
 }
 
 /// Looks every signer up in the registry; unknown and repeated ids are errors.
-fn resolve_signers(path: &Path, raw: &[Spanned<RawSigner>], registry: &Registry, out: &mut Vec<Diagnostic>) -> Vec<Signer> {
+fn resolve_signers(
+    path: &Path,
+    raw: &[Spanned<RawSigner>],
+    registry: &Registry,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Signer> {
     let ids: Vec<&str> = registry.signatories.iter().map(|s| s.id.as_str()).collect();
     let mut seen = HashSet::new();
     let mut signers = Vec::new();
@@ -379,11 +425,16 @@ fn resolve_signers(path: &Path, raw: &[Spanned<RawSigner>], registry: &Registry,
             },
         };
         if !seen.insert(id.to_owned()) {
-            out.push(Diagnostic::error(at, format!("the signatory `{id}` is listed twice")).with_hint("remove the repeated line"));
+            out.push(
+                Diagnostic::error(at, format!("the signatory `{id}` is listed twice"))
+                    .with_hint("remove the repeated line"),
+            );
             continue;
         }
         match registry.get(id) {
             Some(signatory) => signers.push(Signer { signatory: signatory.clone(), since }),
+            // The registry's own errors say what is wrong with this signer.
+            None if registry.unreadable || registry.rejected.contains(id) => {}
             None => {
                 let hint = match closest(id, &ids) {
                     Some(c) => format!("did you mean `{c}`? Otherwise add `{id}` to signatories.yaml"),
@@ -395,4 +446,3 @@ fn resolve_signers(path: &Path, raw: &[Spanned<RawSigner>], registry: &Registry,
     }
     signers
 }
-

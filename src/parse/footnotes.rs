@@ -43,8 +43,24 @@ pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> Not
     let mut definition_order: Vec<String> = Vec::new();
     let mut current: Option<(String, Vec<Event<'static>>, usize)> = None;
     let mut in_code = false;
+    // The parser splits text at every `[`; a run of neighbouring text events is scanned
+    // as one span of the source.
+    let mut text_run: Option<Range<usize>> = None;
 
     for (event, range) in events {
+        match (&event, &mut text_run) {
+            (Event::Text(_), Some(run)) if !in_code && run.end == range.start => run.end = range.end,
+            (Event::Text(_), _) if !in_code => {
+                if let Some(run) = text_run.replace(range.clone()) {
+                    find_undefined_references(source, run.clone(), &mut pass.problems);
+                }
+            }
+            (_, run) => {
+                if let Some(run) = run.take() {
+                    find_undefined_references(source, run.clone(), &mut pass.problems);
+                }
+            }
+        }
         match event {
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 current = Some((normalise(&label), Vec::new(), range.start));
@@ -57,9 +73,7 @@ pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> Not
                         offset,
                         is_error: true,
                         message: format!("the note `[^{label}]` is defined twice"),
-                        hint: Some(format!(
-                            "it is first defined on line {line} of the body; remove one or rename it"
-                        )),
+                        hint: Some(format!("it is first defined on line {line} of the body; remove one or rename it")),
                     });
                 } else {
                     definition_order.push(label.clone());
@@ -70,9 +84,6 @@ pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> Not
                 match &event {
                     Event::Start(Tag::CodeBlock(_)) => in_code = true,
                     Event::End(TagEnd::CodeBlock) => in_code = false,
-                    Event::Text(_) if !in_code => {
-                        find_undefined_references(&source[range.clone()], range.start, &mut pass.problems);
-                    }
                     _ => {}
                 }
                 let event = match event {
@@ -85,6 +96,10 @@ pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> Not
                 }
             }
         }
+    }
+
+    if let Some(run) = text_run {
+        find_undefined_references(source, run.clone(), &mut pass.problems);
     }
 
     // Number by first reference: in the body first, then inside notes (notes citing notes).
@@ -144,11 +159,12 @@ fn normalise(label: &str) -> String {
 }
 
 /// Finds `[^label]` left as text: pulldown-cmark's sign of a reference to an undefined note.
-fn find_undefined_references(text: &str, base: usize, problems: &mut Vec<NoteProblem>) {
+fn find_undefined_references(source: &str, run: Range<usize>, problems: &mut Vec<NoteProblem>) {
+    let (text, base) = (&source[run.clone()], run.start);
     let mut from = 0;
     while let Some(start) = text[from..].find("[^").map(|i| i + from) {
         from = start + 2;
-        if text[..start].ends_with('\\') {
+        if source[..base + start].ends_with('\\') {
             continue;
         }
         let Some(len) = text[from..].find(']') else { break };

@@ -20,11 +20,8 @@ pub struct Split<'a> {
 /// Splits `text`, which must start with a `---` line and close the block with another.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let Some(rest) = text.strip_prefix("---\n").or_else(|| (text == "---").then_some("")) else {
-        let message = if text.trim().is_empty() {
-            "the file is empty"
-        } else {
-            "the file does not start with front matter"
-        };
+        let message =
+            if text.trim().is_empty() { "the file is empty" } else { "the file does not start with front matter" };
         return Err(Diagnostic::error(SourceLocation::file(path), message)
             .with_hint("start the file with a `---` line, the keys (title: …), and another `---` line"));
     };

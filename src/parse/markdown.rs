@@ -48,9 +48,9 @@ pub fn parse_markdown(path: &Path, body: &str, first_line: usize) -> (Document, 
             note
         })
         .collect();
-    let has_code = body.iter().any(|e| {
-        matches!(e, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if !lang.trim().is_empty())
-    });
+    let has_code = body
+        .iter()
+        .any(|e| matches!(e, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if !lang.trim().is_empty()));
     (Document { events: body, notes, has_code }, diagnostics)
 }
 
@@ -173,12 +173,15 @@ fn find_url(text: &str) -> Option<(usize, usize)> {
         .iter()
         .filter_map(|p| {
             text.match_indices(p)
-                .find(|(i, _)| text[..*i].chars().next_back().is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '/'))
+                .find(|(i, _)| {
+                    text[..*i].chars().next_back().is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != '/')
+                })
                 .map(|(i, _)| i)
         })
         .min()?;
     let tail = &text[start..];
-    let mut end = tail.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '“' | '”')).unwrap_or(tail.len());
+    let mut end =
+        tail.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '“' | '”')).unwrap_or(tail.len());
     loop {
         let trimmed = tail[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '’', '*', '_']);
         let trimmed = if trimmed.ends_with(')') && trimmed.matches(')').count() > trimmed.matches('(').count() {
@@ -211,12 +214,17 @@ mod tests {
 
     #[test]
     fn bare_urls_in_notes_become_links_without_the_final_period() {
-        let (doc, _) = parse("See.[^a][^b]\n\n[^a]: State, 7 June 2019. www.state.gov/u-s-mexico-join-declaration/.\n\n[^b]: AFP. http://bit.ly/2xfX610.\n");
+        let (doc, _) = parse(
+            "See.[^a][^b]\n\n[^a]: State, 7 June 2019. www.state.gov/u-s-mexico-join-declaration/.\n\n[^b]: AFP. http://bit.ly/2xfX610.\n",
+        );
         assert_eq!(
             html(doc.notes[0].events.clone()),
             "<p>State, 7 June 2019. <a href=\"https://www.state.gov/u-s-mexico-join-declaration/\">www.state.gov/u-s-mexico-join-declaration/</a>.</p>\n"
         );
-        assert_eq!(html(doc.notes[1].events.clone()), "<p>AFP. <a href=\"http://bit.ly/2xfX610\">http://bit.ly/2xfX610</a>.</p>\n");
+        assert_eq!(
+            html(doc.notes[1].events.clone()),
+            "<p>AFP. <a href=\"http://bit.ly/2xfX610\">http://bit.ly/2xfX610</a>.</p>\n"
+        );
     }
 
     #[test]
@@ -243,7 +251,10 @@ mod tests {
     #[test]
     fn note_problems_are_located_in_the_whole_file() {
         let (_, diagnostics) = parse("Line one.\n\nA reference[^nope].\n");
-        assert_eq!(diagnostics[0].to_string().lines().next(), Some("en.md:7:12: error: the note `[^nope]` is not defined"));
+        assert_eq!(
+            diagnostics[0].to_string().lines().next(),
+            Some("en.md:7:12: error: the note `[^nope]` is not defined")
+        );
     }
 
     #[test]

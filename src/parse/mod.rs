@@ -13,13 +13,13 @@ pub mod site;
 pub mod values;
 pub mod yaml;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
 use crate::load::{REGISTRY_FILE, SITE_FILE, SourceTree};
-use crate::model::{Corpus, Registry, Translation};
+use crate::model::{Corpus, Lang, Registry, Translation};
 
 /// Parses and cross-checks the whole site.
 pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
@@ -29,7 +29,9 @@ pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
     let Some(site_file) = &tree.site else {
         diagnostics.push(
             Diagnostic::error(SourceLocation::file(tree.root.join(SITE_FILE)), "there is no site.yaml in this folder")
-                .with_hint("run the command in the site's folder, pass --root, or create a site with `undersigned init`"),
+                .with_hint(
+                    "run the command in the site's folder, pass --root, or create a site with `undersigned init`",
+                ),
         );
         return Err(diagnostics);
     };
@@ -41,8 +43,11 @@ pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
         None => {
             if !tree.statements.is_empty() {
                 diagnostics.push(
-                    Diagnostic::warning(SourceLocation::file(tree.root.join(REGISTRY_FILE)), "there is no signatories.yaml")
-                        .with_hint("list every signer once in signatories.yaml and refer to them by id"),
+                    Diagnostic::warning(
+                        SourceLocation::file(tree.root.join(REGISTRY_FILE)),
+                        "there is no signatories.yaml",
+                    )
+                    .with_hint("list every signer once in signatories.yaml and refer to them by id"),
                 );
             }
             Registry::default()
@@ -79,14 +84,8 @@ pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
         corpus_pages.extend(page);
     }
 
-    let statement_dirs: HashMap<&str, &std::path::Path> =
-        tree.statements.iter().map(|d| (d.name.as_str(), d.path.as_path())).collect();
-    let page_dirs: HashMap<&str, &std::path::Path> = tree.pages.iter().map(|d| (d.name.as_str(), d.path.as_path())).collect();
-    check_unique_slugs(
-        corpus_statements.iter().map(|s| (statement_dirs[s.id.as_str()], &s.translations)),
-        &mut diagnostics,
-    );
-    check_unique_slugs(corpus_pages.iter().map(|p| (page_dirs[p.id.as_str()], &p.translations)), &mut diagnostics);
+    check_unique_slugs(corpus_statements.iter().map(|s| &s.translations), &mut diagnostics);
+    check_unique_slugs(corpus_pages.iter().map(|p| &p.translations), &mut diagnostics);
 
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -97,18 +96,15 @@ pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
 }
 
 /// Two folders may not publish the same slug in one language.
-fn check_unique_slugs<'a>(
-    items: impl Iterator<Item = (&'a std::path::Path, &'a std::collections::BTreeMap<crate::model::Lang, Translation>)>,
-    diagnostics: &mut Diagnostics,
-) {
-    let mut seen: HashMap<(String, String), &std::path::Path> = HashMap::new();
-    for (dir, translations) in items {
+fn check_unique_slugs<'a>(items: impl Iterator<Item = &'a BTreeMap<Lang, Translation>>, diagnostics: &mut Diagnostics) {
+    let mut seen: HashMap<(&Lang, &str), &SourceLocation> = HashMap::new();
+    for translations in items {
         for (lang, t) in translations {
-            if let Some(first) = seen.insert((lang.to_string(), t.slug.clone()), dir) {
+            if let Some(first) = seen.insert((lang, t.slug.as_str()), &t.slug_location) {
                 diagnostics.push(
                     Diagnostic::error(
-                        SourceLocation::file(dir.join(format!("{lang}.md"))),
-                        format!("the slug `{}` is already used in {lang} by {}", t.slug, first.display()),
+                        t.slug_location.clone(),
+                        format!("the slug `{}` is already used in {lang} by {}", t.slug, first.path.display()),
                     )
                     .with_hint("give one of them another `slug:` in its front matter"),
                 );

@@ -53,7 +53,7 @@ pub fn parse_registry(path: &Path, text: &str, languages: &[Lang], diagnostics: 
         Ok(raw) => raw,
         Err(d) => {
             diagnostics.push(d);
-            return Registry::default();
+            return Registry { unreadable: true, ..Registry::default() };
         }
     };
     let mut first_line: HashMap<String, usize> = HashMap::new();
@@ -86,7 +86,8 @@ pub fn parse_registry(path: &Path, text: &str, languages: &[Lang], diagnostics: 
                 },
             };
             diagnostics.push(
-                Diagnostic::error(at(&entry.country), format!("`{}` is not a country code", entry.country.value)).with_hint(hint),
+                Diagnostic::error(at(&entry.country), format!("`{}` is not a country code", entry.country.value))
+                    .with_hint(hint),
             );
         }
         if let Some(url) = &entry.url
@@ -101,7 +102,10 @@ pub fn parse_registry(path: &Path, text: &str, languages: &[Lang], diagnostics: 
             diagnostics.push(Diagnostic::error(location_of(path, &entry.name, 1), "the name is empty"));
             ok = false;
         }
-        let (Some(name), Some(country), true) = (name, country, ok) else { continue };
+        let (Some(name), Some(country), true) = (name, country, ok) else {
+            registry.rejected.insert(entry.id.value);
+            continue;
+        };
         registry.signatories.push(Arc::new(Signatory {
             id: entry.id.value,
             name,
@@ -117,7 +121,6 @@ pub fn parse_registry(path: &Path, text: &str, languages: &[Lang], diagnostics: 
     registry
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,7 +134,9 @@ mod tests {
 
     #[test]
     fn entries_are_resolved() {
-        let (r, errors) = parse("- id: red\n  name: { en: Network, es: Red }\n  kind: organization\n  country: NO\n  url: https://red.example.org\n");
+        let (r, errors) = parse(
+            "- id: red\n  name: { en: Network, es: Red }\n  kind: organization\n  country: NO\n  url: https://red.example.org\n",
+        );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(r.signatories[0].country.code, "NO");
         assert_eq!(r.signatories[0].name.get(&Lang::parse("es").unwrap()), "Red");
@@ -153,8 +158,8 @@ mod tests {
             "- { id: a, name: B, kind: individual, country: XX, url: 'javascript:alert(1)' }\n",
         ));
         let text = errors.join("\n");
-        assert!(text.contains("signatories.yaml:1:49: error: `mx` is not a country code\n  = help: write country codes in capitals: `MX`"), "{text}");
-        assert!(text.contains("signatories.yaml:2:7: error: the id `a` is used twice"), "{text}");
+        assert!(text.contains("signatories.yaml:1:50: error: `mx` is not a country code\n  = help: write country codes in capitals: `MX`"), "{text}");
+        assert!(text.contains("signatories.yaml:2:9: error: the id `a` is used twice"), "{text}");
         assert!(text.contains("`XX` is not a country code"), "{text}");
         assert!(text.contains("only http and https are allowed"), "{text}");
     }

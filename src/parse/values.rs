@@ -68,7 +68,10 @@ pub fn check_web_url(value: &str) -> Result<(), Refusal> {
     let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
     match rest {
         Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !value.chars().any(char::is_whitespace) => Ok(()),
-        Some(_) => Err(Refusal::new(format!("`{value}` is not a valid web address"), "write a full address such as https://example.org/")),
+        Some(_) => Err(Refusal::new(
+            format!("`{value}` is not a valid web address"),
+            "write a full address such as https://example.org/",
+        )),
         None => {
             let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains('/') && !s.contains('.'));
             let message = match scheme {
@@ -93,7 +96,9 @@ pub fn parse_instant(value: &str, tz: &TimeZone) -> Result<Timestamp, Refusal> {
     if value.len() > 10
         && let Ok(dt) = value.parse::<DateTime>()
     {
-        return dt.to_zoned_datetime(tz.clone()).map(|z| z.timestamp()).map_err(|e| Refusal::new(format!("`{value}` does not exist in the site's time zone: {e}"), "pick a time that exists"));
+        return dt.to_zoned_datetime(tz.clone()).map(|z| z.timestamp()).map_err(|e| {
+            Refusal::new(format!("`{value}` does not exist in the site's time zone: {e}"), "pick a time that exists")
+        });
     }
     let date = parse_date(value)?;
     date.to_zoned_datetime(tz.clone())
@@ -114,9 +119,8 @@ pub fn parse_date(value: &str) -> Result<Date, Refusal> {
     if y.len() != 4 {
         return Err(Refusal::new(format!("`{value}` is not a date"), hint));
     }
-    Date::new(year, month, day).map_err(|_| {
-        Refusal::new(format!("{value} is not a day of the calendar"), "check the day and the month")
-    })
+    Date::new(year, month, day)
+        .map_err(|_| Refusal::new(format!("{value} is not a day of the calendar"), "check the day and the month"))
 }
 
 #[cfg(test)]
@@ -129,7 +133,10 @@ mod tests {
         for bad in ["", "Upper", "a/b", "..", "a b", "a--b", "-a", "ñandú"] {
             assert!(check_slug("slug", bad).is_err(), "{bad}");
         }
-        assert_eq!(check_slug("slug", "Guardia Nacional").unwrap_err().hint.unwrap(), "use lower-case letters a–z, digits and single hyphens, such as `guardia-nacional`");
+        assert_eq!(
+            check_slug("slug", "Guardia Nacional").unwrap_err().hint.unwrap(),
+            "use lower-case letters a–z, digits and single hyphens, such as `guardia-nacional`"
+        );
     }
 
     #[test]

@@ -18,9 +18,17 @@ pub fn from_yaml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize
         with_snippet: false,
     };
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        let (line, col) = e.location().map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+        let message = clean_message(&e.to_string());
+        let (line, col) = match text.find('\t') {
+            // The parser reports where the scalar before the tab began; people need the tab.
+            Some(tab) if message.contains("tab") => {
+                let at = SourceLocation::at_offset(path, text, tab, 1);
+                (at.line, at.col)
+            }
+            _ => e.location().map_or((1, 1), |l| (l.line() as usize, l.column() as usize)),
+        };
         let location = SourceLocation::new(path, line.max(1) + first_line - 1, col.max(1));
-        describe(Diagnostic::error(location, clean_message(&e.to_string())))
+        describe(Diagnostic::error(location, message))
     })
 }
 
@@ -43,14 +51,14 @@ fn clean_message(message: &str) -> String {
 /// Adds a hint to the messages people meet most, in their words.
 fn describe(d: Diagnostic) -> Diagnostic {
     let m = d.message.clone();
-    if m.contains("found a tab") || m.contains("tab") && m.contains("indent") {
-        d.with_hint("YAML does not allow tabs for indentation: use spaces")
+    if m.contains("tab") {
+        Diagnostic { message: "a tab character where YAML expects spaces".to_owned(), ..d }
+            .with_hint("indent with spaces; YAML does not allow tabs")
     } else if let Some(rest) = m.strip_prefix("unknown field `") {
         let unknown = rest.split('`').next().unwrap_or_default();
         let expected = m.split("expected one of ").nth(1).or_else(|| m.split("expected ").nth(1));
-        let known: Vec<&str> = expected
-            .map(|e| e.split(',').map(|k| k.trim().trim_matches('`')).collect())
-            .unwrap_or_default();
+        let known: Vec<&str> =
+            expected.map(|e| e.split(',').map(|k| k.trim().trim_matches('`')).collect()).unwrap_or_default();
         let message = format!("unknown key `{unknown}`");
         let hint = match closest(unknown, &known) {
             Some(best) => format!("did you mean `{best}`?"),
@@ -61,6 +69,11 @@ fn describe(d: Diagnostic) -> Diagnostic {
         d.with_hint("each key may appear once; remove or merge the repeated one")
     } else if m.contains("unclosed quote") {
         d.with_hint("a quoted value needs its closing quote on the same line")
+    } else if let Some(rest) = m.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected = expected.trim_start_matches(", expected one of ").trim_start_matches(", expected ");
+        Diagnostic { message: format!("`{value}` is not one of the allowed values"), ..d }
+            .with_hint(format!("write one of: {expected}"))
     } else if m.contains("invalid boolean") {
         d.with_hint("write `true` or `false`")
     } else {

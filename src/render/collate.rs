@@ -18,11 +18,8 @@ impl NameOrder {
     pub fn new(lang: &Lang) -> Self {
         let mut options = CollatorOptions::default();
         options.strength = Some(Strength::Tertiary);
-        let collator = lang
-            .as_str()
-            .parse::<Locale>()
-            .ok()
-            .and_then(|locale| Collator::try_new(locale.into(), options).ok());
+        let collator =
+            lang.as_str().parse::<Locale>().ok().and_then(|locale| Collator::try_new(locale.into(), options).ok());
         Self { collator }
     }
 

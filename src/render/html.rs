@@ -22,6 +22,8 @@ pub struct HtmlOptions<'a> {
     pub prefix: &'a str,
     /// Put in front of `#fragment` links; empty on the page itself.
     pub link_base: &'a str,
+    /// Accessible name of a back-link; `{n}` is the note's number ("Back to reference {n}").
+    pub backlink_label: &'a str,
 }
 
 /// A document written as HTML.
@@ -73,16 +75,44 @@ pub fn render_document(doc: &Document, options: HtmlOptions<'_>) -> Rendered {
         .notes
         .iter()
         .map(|note: &Note| {
-            let html = writer.write(&note.events);
-            RenderedNote {
-                number: note.number,
-                id: note_id(options.prefix, note.number),
-                html,
-                references: (1..=note.references).map(|k| reference_id(options.prefix, note.number, k)).collect(),
-            }
+            let references: Vec<String> =
+                (1..=note.references).map(|k| reference_id(options.prefix, note.number, k)).collect();
+            let html = writer.write(&with_backlinks(&note.events, note.number, &references, options));
+            RenderedNote { number: note.number, id: note_id(options.prefix, note.number), html, references }
         })
         .collect();
     Rendered { body, notes }
+}
+
+/// The note's events with its back-links (DPUB-ARIA `doc-backlink`) at the end of its
+/// last paragraph, where readers expect them.
+fn with_backlinks(
+    events: &[Event<'static>],
+    number: usize,
+    references: &[String],
+    options: HtmlOptions<'_>,
+) -> Vec<Event<'static>> {
+    let label = options.backlink_label.replace("{n}", &number.to_string());
+    let many = references.len() > 1;
+    let mut links = String::new();
+    for (k, id) in references.iter().enumerate() {
+        let letter = char::from(b'a' + (k % 26) as u8);
+        let (mark, name) = if many {
+            (format!("↩\u{fe0e}{letter}"), format!("{label} ({letter})"))
+        } else {
+            ("↩\u{fe0e}".to_owned(), label.clone())
+        };
+        links.push_str(&format!(" <a href=\"{}#{id}\" role=\"doc-backlink\" aria-label=\"", options.link_base));
+        let _ = escape_html(&mut links, &name);
+        links.push_str(&format!("\">{mark}</a>"));
+    }
+    let mut out = events.to_vec();
+    let at = match out.last() {
+        Some(Event::End(TagEnd::Paragraph)) => out.len() - 1,
+        _ => out.len(),
+    };
+    out.insert(at, Event::InlineHtml(links.into()));
+    out
 }
 
 struct Writer<'a> {
@@ -133,7 +163,9 @@ impl Writer<'_> {
                     };
                     out_events.push(Event::InlineHtml(markup.into()));
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with('#') && !self.options.link_base.is_empty() => {
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                    if dest_url.starts_with('#') && !self.options.link_base.is_empty() =>
+                {
                     out_events.push(Event::Start(Tag::Link {
                         link_type: *link_type,
                         dest_url: CowStr::from(format!("{}{dest_url}", self.options.link_base)),
@@ -165,16 +197,17 @@ fn highlight(lang: &str, code: &str) -> String {
         out.push('"');
     }
     out.push_str("><code>");
-    let highlighted = (!lang.is_empty())
-        .then(|| syntaxes().find_syntax_by_token(lang))
-        .flatten()
-        .and_then(|syntax| {
-            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), ClassStyle::SpacedPrefixed { prefix: "hl-" });
-            for line in LinesWithEndings::from(code) {
-                generator.parse_html_for_line_which_includes_newline(line).ok()?;
-            }
-            Some(generator.finalize())
-        });
+    let highlighted = (!lang.is_empty()).then(|| syntaxes().find_syntax_by_token(lang)).flatten().and_then(|syntax| {
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            syntaxes(),
+            ClassStyle::SpacedPrefixed { prefix: "hl-" },
+        );
+        for line in LinesWithEndings::from(code) {
+            generator.parse_html_for_line_which_includes_newline(line).ok()?;
+        }
+        Some(generator.finalize())
+    });
     match highlighted {
         Some(html) => out.push_str(&html),
         None => {
@@ -193,7 +226,7 @@ mod tests {
 
     fn render(md: &str, link_base: &str) -> Rendered {
         let (doc, _) = parse_markdown(Path::new("en.md"), md, 1);
-        render_document(&doc, HtmlOptions { prefix: "st", link_base })
+        render_document(&doc, HtmlOptions { prefix: "st", link_base, backlink_label: "Back to {n}" })
     }
 
     #[test]
@@ -206,7 +239,15 @@ mod tests {
              C<sup class=\"noteref\"><a id=\"st-fnref-1-2\" href=\"#st-fn-1\" role=\"doc-noteref\">1</a></sup>.</p>\n"
         );
         assert_eq!(out.notes[0].references, ["st-fnref-1", "st-fnref-1-2"]);
-        assert_eq!(out.notes[1].html, "<p>Y.</p>\n");
+        assert_eq!(
+            out.notes[0].html,
+            "<p>X. <a href=\"#st-fnref-1\" role=\"doc-backlink\" aria-label=\"Back to 1 (a)\">↩\u{fe0e}a</a> \
+             <a href=\"#st-fnref-1-2\" role=\"doc-backlink\" aria-label=\"Back to 1 (b)\">↩\u{fe0e}b</a></p>\n"
+        );
+        assert_eq!(
+            out.notes[1].html,
+            "<p>Y. <a href=\"#st-fnref-2\" role=\"doc-backlink\" aria-label=\"Back to 2\">↩\u{fe0e}</a></p>\n"
+        );
     }
 
     #[test]
@@ -220,6 +261,10 @@ mod tests {
     fn known_languages_are_highlighted_with_classes_and_others_escaped() {
         let out = render("```rust\nfn main() {}\n```\n\n```nope\n<b>\n```\n", "");
         assert!(out.body.contains("<span class=\"hl-source hl-rust\">"), "{}", out.body);
-        assert!(out.body.contains("<pre class=\"code\" data-lang=\"nope\"><code>&lt;b&gt;\n</code></pre>"), "{}", out.body);
+        assert!(
+            out.body.contains("<pre class=\"code\" data-lang=\"nope\"><code>&lt;b&gt;\n</code></pre>"),
+            "{}",
+            out.body
+        );
     }
 }

@@ -65,8 +65,11 @@ impl I18n {
                 (k, Some(Entry::Plural(_))) => k.starts_with("count_"),
                 (k, Some(Entry::Text(_))) => !k.starts_with("count_") && k != "months",
                 (_, None) => {
-                    return Err(Diagnostic::error(SourceLocation::file(path), format!("the UI string `{key}` is missing"))
-                        .with_hint("copy it from the default theme's file and translate it"));
+                    return Err(Diagnostic::error(
+                        SourceLocation::file(path),
+                        format!("the UI string `{key}` is missing"),
+                    )
+                    .with_hint("copy it from the default theme's file and translate it"));
                 }
                 _ => false,
             };
@@ -77,7 +80,10 @@ impl I18n {
                     k if k.starts_with("count_") => "a map with `one:` and `other:`",
                     _ => "a text",
                 };
-                return Err(Diagnostic::error(SourceLocation::new(path, line, 1), format!("the UI string `{key}` must be {shape}")));
+                return Err(Diagnostic::error(
+                    SourceLocation::new(path, line, 1),
+                    format!("the UI string `{key}` must be {shape}"),
+                ));
             }
         }
         Ok(strings)
@@ -129,7 +135,9 @@ impl I18n {
         if countries == 0 {
             self.text("signed_by_no_countries").replace("{who}", &who)
         } else {
-            self.text("signed_by").replace("{who}", &who).replace("{countries}", &self.count("count_countries", countries))
+            self.text("signed_by")
+                .replace("{who}", &who)
+                .replace("{countries}", &self.count("count_countries", countries))
         }
     }
 }

@@ -140,9 +140,10 @@ impl<'a> Plan<'a> {
                 .iter()
                 .filter_map(|lang| match statement.translations.get(lang) {
                     Some(t) => Some((lang.clone(), Version::Written { slug: t.slug.clone() })),
-                    None if corpus.site.missing_translation == MissingTranslation::Notice => {
-                        Some((lang.clone(), Version::Notice { original: original.lang.clone(), slug: original.slug.clone() }))
-                    }
+                    None if corpus.site.missing_translation == MissingTranslation::Notice => Some((
+                        lang.clone(),
+                        Version::Notice { original: original.lang.clone(), slug: original.slug.clone() },
+                    )),
                     None => None,
                 })
                 .collect();

@@ -42,10 +42,12 @@ impl<'a> Shared<'a> {
             Job::NotFound => ("404.html", default, self.not_found()),
             Job::Index(lang) => ("index.html", *lang, self.index(lang)),
             Job::Page(i, lang) => ("page.html", *lang, self.page(*i, lang)),
-            Job::Statement(statement, lang) => match self.plan.versions(&statement.id).into_iter().find(|(l, _)| l == lang) {
-                Some((_, Version::Written { .. })) => ("statement.html", lang, self.statement(statement, lang)),
-                _ => ("notice.html", lang, self.notice(statement, lang)),
-            },
+            Job::Statement(statement, lang) => {
+                match self.plan.versions(&statement.id).into_iter().find(|(l, _)| l == lang) {
+                    Some((_, Version::Written { .. })) => ("statement.html", lang, self.statement(statement, lang)),
+                    _ => ("notice.html", lang, self.notice(statement, lang)),
+                }
+            }
         };
         let mut context = Context::new();
         context.insert("lang", lang.as_str());
@@ -101,7 +103,15 @@ impl<'a> Shared<'a> {
     }
 
     /// `page`: what the head and the language switcher need.
-    fn page_meta(&self, kind: &str, lang: &Lang, title: &str, description: &str, rel: &str, alternates: &[(Lang, String)]) -> Value {
+    fn page_meta(
+        &self,
+        kind: &str,
+        lang: &Lang,
+        title: &str,
+        description: &str,
+        rel: &str,
+        alternates: &[(Lang, String)],
+    ) -> Value {
         let alternates: Vec<Value> = alternates
             .iter()
             .map(|(l, r)| {
@@ -174,8 +184,12 @@ impl<'a> Shared<'a> {
     fn page(&self, i: usize, lang: &Lang) -> Value {
         let page = &self.corpus.pages[i];
         let t = &page.translations[lang];
-        let alternates: Vec<(Lang, String)> = page.translations.iter().map(|(l, t)| (l.clone(), Urls::page(l, &t.slug))).collect();
-        let rendered = render_document(&t.document, HtmlOptions { prefix: &page.id, link_base: "" });
+        let alternates: Vec<(Lang, String)> =
+            page.translations.iter().map(|(l, t)| (l.clone(), Urls::page(l, &t.slug))).collect();
+        let rendered = render_document(
+            &t.document,
+            HtmlOptions { prefix: &page.id, link_base: "", backlink_label: self.t(lang).text("back_to_reference") },
+        );
         json!({
             "page": self.page_meta("page", lang, &t.title, t.summary.as_deref().unwrap_or_default(), &Urls::page(lang, &t.slug), &alternates),
             "body": rendered.body,
@@ -200,29 +214,23 @@ impl<'a> Shared<'a> {
         let t: &Translation = &statement.translations[lang];
         let strings = self.t(lang);
         let rel = Urls::statement(lang, &t.slug);
-        let rendered = render_document(&t.document, HtmlOptions { prefix: &statement.id, link_base: "" });
+        let rendered = render_document(
+            &t.document,
+            HtmlOptions { prefix: &statement.id, link_base: "", backlink_label: strings.text("back_to_reference") },
+        );
         let notes: Vec<Value> = rendered
             .notes
             .iter()
-            .map(|n| {
-                let backrefs: Vec<Value> = n
-                    .references
-                    .iter()
-                    .enumerate()
-                    .map(|(k, id)| {
-                        let mark = if n.references.len() == 1 { "↩".to_owned() } else { format!("↩ {}", letter(k)) };
-                        let label = strings.text("back_to_reference").replace("{n}", &n.number.to_string());
-                        let label = if n.references.len() == 1 { label } else { format!("{label} ({})", letter(k)) };
-                        json!({ "href": format!("#{id}"), "label": label, "mark": mark })
-                    })
-                    .collect();
-                json!({ "id": n.id, "number": n.number, "html": n.html, "backrefs": backrefs })
-            })
+            .map(|n| json!({ "id": n.id, "number": n.number, "html": n.html, "references": n.references }))
             .collect();
 
         let order = &self.orders[lang];
         let mut signers: Vec<_> = statement.signers.iter().collect();
-        signers.sort_by(|a, b| order.compare(a.signatory.name.get(lang), b.signatory.name.get(lang)).then_with(|| a.signatory.id.cmp(&b.signatory.id)));
+        signers.sort_by(|a, b| {
+            order
+                .compare(a.signatory.name.get(lang), b.signatory.name.get(lang))
+                .then_with(|| a.signatory.id.cmp(&b.signatory.id))
+        });
         let countries: BTreeSet<&str> = signers.iter().map(|s| s.signatory.country.code).collect();
         let signer = |s: &&crate::model::Signer| {
             let sig = &s.signatory;
@@ -236,8 +244,10 @@ impl<'a> Shared<'a> {
                 "since": s.since.map(|d| strings.date(d)),
             })
         };
-        let organizations: Vec<Value> = signers.iter().filter(|s| s.signatory.kind == SignatoryKind::Organization).map(signer).collect();
-        let individuals: Vec<Value> = signers.iter().filter(|s| s.signatory.kind == SignatoryKind::Individual).map(signer).collect();
+        let organizations: Vec<Value> =
+            signers.iter().filter(|s| s.signatory.kind == SignatoryKind::Organization).map(signer).collect();
+        let individuals: Vec<Value> =
+            signers.iter().filter(|s| s.signatory.kind == SignatoryKind::Individual).map(signer).collect();
 
         let date = strings.date(self.local_date(statement.date));
         let dateline = match &t.dateline {
@@ -248,7 +258,11 @@ impl<'a> Shared<'a> {
         let translation_of = original
             .filter(|o| o.lang != *lang)
             .map(|o| json!({ "lang": o.lang.as_str(), "name": self.t(&o.lang).text("language_name") }));
-        let corrections: Vec<Value> = t.corrections.iter().map(|c| json!({ "date": c.date.to_string(), "display": strings.date(c.date), "note": c.note })).collect();
+        let corrections: Vec<Value> = t
+            .corrections
+            .iter()
+            .map(|c| json!({ "date": c.date.to_string(), "display": strings.date(c.date), "note": c.note }))
+            .collect();
         json!({
             "page": self.page_meta("statement", lang, &t.title, t.summary.as_deref().unwrap_or_default(), &rel, &self.statement_alternates(statement)),
             "statement": {
@@ -274,7 +288,9 @@ impl<'a> Shared<'a> {
 
     fn notice(&self, statement: &Statement, lang: &Lang) -> Value {
         let original = statement.original(&self.corpus.site);
-        let (title, orig_lang, orig_slug, summary) = original.map_or(("", "", "", ""), |o| (o.title.as_str(), o.lang.as_str(), o.slug.as_str(), o.summary.as_deref().unwrap_or_default()));
+        let (title, orig_lang, orig_slug, summary) = original.map_or(("", "", "", ""), |o| {
+            (o.title.as_str(), o.lang.as_str(), o.slug.as_str(), o.summary.as_deref().unwrap_or_default())
+        });
         let orig = Lang::parse(orig_lang).unwrap_or_else(|| lang.clone());
         json!({
             "page": self.page_meta("notice", lang, title, summary, &Urls::statement(lang, orig_slug), &self.statement_alternates(statement)),
@@ -298,9 +314,4 @@ impl<'a> Shared<'a> {
     fn iso(&self, at: Timestamp) -> String {
         at.to_zoned_datetime(self.zone().clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
     }
-}
-
-/// `a`, `b`, … for the second and later back-links of a note.
-fn letter(k: usize) -> char {
-    char::from(b'a' + (k % 26) as u8)
 }

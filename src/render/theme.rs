@@ -75,12 +75,17 @@ pub fn load_theme(tree: &SourceTree, site: &SiteConfig) -> Result<Theme, Diagnos
         let rel = format!("i18n/{lang}.yaml");
         let Some(file) = files.get(&rel) else {
             diagnostics.push(
-                Diagnostic::error(SourceLocation::file(tree.root.join("themes").join(&site.theme).join(&rel)), format!("the theme has no UI strings for `{lang}`"))
-                    .with_hint(format!("copy themes/default/i18n/en.yaml to themes/{}/{rel} and translate it", site.theme)),
+                Diagnostic::error(
+                    SourceLocation::file(tree.root.join("themes").join(&site.theme).join(&rel)),
+                    format!("the theme has no UI strings for `{lang}`"),
+                )
+                .with_hint(format!("copy themes/default/i18n/en.yaml to themes/{}/{rel} and translate it", site.theme)),
             );
             continue;
         };
-        match decode_text(&file.shown_as, file.bytes.clone()).and_then(|text| I18n::parse(&file.shown_as, &text).map(|i| (i, text))) {
+        match decode_text(&file.shown_as, file.bytes.clone())
+            .and_then(|text| I18n::parse(&file.shown_as, &text).map(|i| (i, text)))
+        {
             Ok((strings, _)) => {
                 texts.insert(lang.clone(), file.shown_as.clone());
                 i18n.insert(lang.clone(), strings);
@@ -138,7 +143,10 @@ fn compile_templates(files: &BTreeMap<String, ThemeFile>, diagnostics: &mut Diag
     }
     for required in TEMPLATES {
         if !tera.get_template_names().any(|n| n == required) {
-            diagnostics.push(Diagnostic::error(SourceLocation::file(format!("themes/templates/{required}")), format!("the theme has no template `{required}`")));
+            diagnostics.push(Diagnostic::error(
+                SourceLocation::file(format!("themes/templates/{required}")),
+                format!("the theme has no template `{required}`"),
+            ));
         }
     }
     Some(tera)
@@ -151,11 +159,15 @@ fn check_same_keys(i18n: &BTreeMap<Lang, I18n>, paths: &BTreeMap<Lang, PathBuf>,
         let have: BTreeSet<&str> = strings.keys().collect();
         let missing: Vec<&str> = all.difference(&have).copied().collect();
         if !missing.is_empty() {
-            let other = i18n.iter().find(|(l, s)| *l != lang && s.keys().any(|k| k == missing[0])).map(|(l, _)| l.to_string());
+            let other =
+                i18n.iter().find(|(l, s)| *l != lang && s.keys().any(|k| k == missing[0])).map(|(l, _)| l.to_string());
             diagnostics.push(
                 Diagnostic::error(
                     SourceLocation::file(&paths[lang]),
-                    format!("the UI strings for `{lang}` lack {}", missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "the UI strings for `{lang}` lack {}",
+                        missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
                 )
                 .with_hint(format!("add them, translated from i18n/{}.yaml", other.unwrap_or_default())),
             );

@@ -1,0 +1,92 @@
+//! Every case in `tests/fixtures/bad/`: the exact diagnostics, exit status 1, and an
+//! existing `public/` left byte for byte as it was.
+
+use std::fs;
+
+use crate::fixture::{Fixture, fixtures, snapshot_tree};
+
+#[test]
+fn every_bad_input_is_reported_where_it_is_and_changes_nothing() {
+    let mut cases: Vec<_> =
+        fs::read_dir(fixtures().join("bad")).expect("bad fixtures").map(|e| e.expect("entry").path()).collect();
+    cases.sort();
+    assert!(cases.len() >= 25, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().expect("name").to_string_lossy().into_owned();
+        let expected = fs::read_to_string(case.join("expected.txt")).expect("expected.txt");
+        let site = Fixture::base();
+        site.build_ok();
+        let before = snapshot_tree(&site.root().join("public"));
+        let site = site.overlay(case);
+        fs::remove_file(site.root().join("expected.txt")).expect("remove copied expected.txt");
+        let run = site.run(&["build"]);
+        let mut problems = Vec::new();
+        if run.code != 1 {
+            problems.push(format!("exit status {} instead of 1", run.code));
+        }
+        for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+            if !run.stderr.lines().any(|l| l == line) {
+                problems.push(format!("missing line: {line}"));
+            }
+        }
+        if expected.trim().is_empty() {
+            problems.push("expected.txt is empty".to_owned());
+        }
+        if run.stderr.contains("panicked") {
+            problems.push("it panicked".to_owned());
+        }
+        if snapshot_tree(&site.root().join("public")) != before {
+            problems.push("public/ changed".to_owned());
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{name}:\n  {}\n  stderr:\n{}", problems.join("\n  "), indent(&run.stderr)));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+#[test]
+fn an_unused_note_is_a_warning_and_the_build_goes_on() {
+    let site = Fixture::base().file(
+        "content/statements/sample/en.md",
+        "---\ntitle: T\n---\nText.[^a]\n\n[^a]: A.\n[^unused]: Never cited.\n",
+    );
+    let run = site.build_ok();
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l == "content/statements/sample/en.md:7:1: warning: the note `[^unused]` is never referred to"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let site = Fixture::base();
+    assert_eq!(site.run(&["build", "--now", "yesterday"]).code, 2);
+    assert_eq!(site.run(&["frobnicate"]).code, 2);
+    let run = site.run(&["build", "--output", "."]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("refusing to write the site"), "{}", run.stderr);
+    let run = site.run(&["build", "--output", "content/public"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn a_folder_without_a_site_says_what_to_do() {
+    let dir = tempfile::tempdir().expect("temp");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+        .arg("build")
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.starts_with("site.yaml:1:1: error: there is no site.yaml in this folder"), "{stderr}");
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}\n")).collect()
+}

@@ -1,0 +1,147 @@
+//! What a good build produces: pages, languages, byte-identical output, policies.
+
+use crate::fixture::{Fixture, snapshot_tree};
+
+#[test]
+fn the_summary_line_counts_pages_and_languages() {
+    let run = Fixture::base().build_ok();
+    assert!(run.stdout.starts_with("built 8 pages in 2 languages in "), "{}", run.stdout);
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let site = Fixture::base();
+    site.build_ok();
+    let first = snapshot_tree(&site.root().join("public"));
+    site.build_ok();
+    assert_eq!(first, snapshot_tree(&site.root().join("public")));
+}
+
+#[test]
+fn every_page_exists_in_both_languages_with_its_own_slug() {
+    let site = Fixture::base();
+    site.build_ok();
+    for path in [
+        "index.html",
+        "404.html",
+        "style.css",
+        "en/index.html",
+        "es/index.html",
+        "en/statements/sample/index.html",
+        "es/declaraciones/declaracion-de-prueba/index.html",
+        "en/about/index.html",
+        "es/acerca/index.html",
+    ] {
+        assert!(site.root().join("public").join(path).is_file(), "{path} missing");
+    }
+}
+
+#[test]
+fn the_switcher_links_the_other_language_with_lang_and_hreflang() {
+    let site = Fixture::base();
+    site.build_ok();
+    let en = site.output("en/statements/sample/index.html");
+    assert!(en.contains("<html lang=\"en\">"));
+    assert!(en.contains("<a href=\"https://fixture.example.org/es/declaraciones/declaracion-de-prueba/\" lang=\"es\" hreflang=\"es\">Español</a>"), "{en}");
+    assert!(en.contains("<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://fixture.example.org/\">"));
+    let es = site.output("es/declaraciones/declaracion-de-prueba/index.html");
+    assert!(es.contains(
+        "<link rel=\"canonical\" href=\"https://fixture.example.org/es/declaraciones/declaracion-de-prueba/\">"
+    ));
+    assert!(es.contains(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://fixture.example.org/en/statements/sample/\">"
+    ));
+}
+
+#[test]
+fn spanish_pages_are_in_spanish() {
+    let site = Fixture::base();
+    site.build_ok();
+    let es = site.output("es/declaraciones/declaracion-de-prueba/index.html");
+    assert!(es.contains(">27 de junio de 2019</time>"), "{es}");
+    assert!(es.contains("<h2 id=\"sample-notes\">Notas</h2>"));
+    assert!(es.contains("Firmada por 2 organizaciones y 1 persona de 3 países"));
+    assert!(es.contains("aria-label=\"Volver a la referencia 1 (a)\""));
+}
+
+#[test]
+fn a_missing_translation_gives_a_notice_page_linking_the_original() {
+    let site = Fixture::base().remove("content/statements/sample/es.md");
+    site.build_ok();
+    let notice = site.output("es/declaraciones/sample/index.html");
+    assert!(
+        notice.contains("<a href=\"/en/statements/sample/\" lang=\"en\" hreflang=\"en\">A Sample Statement</a>"),
+        "{notice}"
+    );
+    let index = site.output("es/index.html");
+    assert!(index.contains("<a href=\"/en/statements/sample/\" lang=\"en\" hreflang=\"en\">"), "{index}");
+}
+
+#[test]
+fn with_skip_a_missing_translation_has_no_page() {
+    let site = Fixture::base().remove("content/statements/sample/es.md");
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).expect("site.yaml").replace("notice", "skip");
+    let site = site.file("site.yaml", config);
+    site.build_ok();
+    assert!(!site.root().join("public/es/declaraciones").exists());
+    assert!(!site.output("es/index.html").contains("A Sample Statement"));
+}
+
+#[test]
+fn crlf_and_a_bom_simply_work() {
+    let en = std::fs::read_to_string(crate::fixture::fixtures().join("base/content/statements/sample/en.md"))
+        .expect("en.md");
+    let crlf = format!("\u{feff}{}", en.replace('\n', "\r\n"));
+    let site = Fixture::base().file("content/statements/sample/en.md", crlf);
+    site.build_ok();
+    assert!(site.output("en/statements/sample/index.html").contains("<h1 id=\"sample-title\">A Sample Statement</h1>"));
+}
+
+#[test]
+fn drafts_and_embargoes_are_not_published_unless_asked() {
+    let site = Fixture::base()
+        .file("content/statements/draft/statement.yaml", "date: 2020-01-01\ndraft: true\n")
+        .file("content/statements/draft/en.md", "---\ntitle: Draft\n---\nText.\n")
+        .file("content/statements/embargoed/statement.yaml", "date: 2020-01-01\nembargo: 2020-01-02T09:00:00-05:00\n")
+        .file("content/statements/embargoed/en.md", "---\ntitle: Embargoed\n---\nText.\n");
+    let run = site.run(&["build", "--now", "2020-01-02T13:59:59Z"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!site.root().join("public/en/statements/draft").exists());
+    assert!(!site.root().join("public/en/statements/embargoed").exists());
+    assert!(!site.output("en/index.html").contains("Embargoed"));
+    let run = site.run(&["build", "--now", "2020-01-02T14:00:00Z", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.root().join("public/en/statements/draft/index.html").exists());
+    assert!(site.output("en/index.html").contains("Embargoed"));
+}
+
+#[test]
+fn one_template_can_be_overridden() {
+    let site = Fixture::base().file(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"custom\">{{ page.title }}</h1>{{ body | safe }}{% endblock content %}",
+    );
+    site.build_ok();
+    assert!(site.output("en/about/index.html").contains("<h1 class=\"custom\">About</h1>"));
+    // Everything else still comes from the built-in theme.
+    assert!(site.output("en/statements/sample/index.html").contains("role=\"doc-endnotes\""));
+}
+
+#[test]
+fn statement_files_are_copied_next_to_each_language_page() {
+    let site = Fixture::base().file("content/statements/sample/statement-en.pdf", b"%PDF-1.4 fake").file(
+        "content/statements/sample/statement.yaml",
+        "date: 2019-06-27\nsignatories: [zeta-network]\npdf: { en: statement-en.pdf }\n",
+    );
+    site.build_ok();
+    assert!(site.root().join("public/en/statements/sample/statement-en.pdf").is_file());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = Fixture::base();
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("checked 8 pages"), "{}", run.stdout);
+    assert!(!site.root().join("public").exists());
+}

@@ -1,0 +1,70 @@
+//! The repository's own example site builds, and its seed statement is complete.
+
+use std::path::Path;
+
+use undersigned::BuildOptions;
+
+fn build_example() -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("temp");
+    let options = BuildOptions {
+        root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
+        output: Some(out.path().join("public")),
+        ..BuildOptions::default()
+    };
+    let report = undersigned::build(&options).unwrap_or_else(|e| panic!("the example site does not build: {e:?}"));
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    out
+}
+
+fn read(out: &Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn the_seed_statement_has_its_text_notes_backlinks_and_signers_in_both_languages() {
+    let out = build_example();
+    let en = read(out.path(), "en/statements/national-guard-migration-enforcement/index.html");
+    let es = read(out.path(), "es/declaraciones/guardia-nacional-control-migratorio/index.html");
+    assert!(en.contains(
+        "The undersigned organizations are gravely concerned by the recent actions of the Mexican National Guard"
+    ));
+    assert!(en.contains("Safe Third Country agreement with the United States which would further put at risk the safety and well-being of asylum seekers."));
+    for (page, notes) in [(&en, "Notes"), (&es, "Notas")] {
+        let id = "national-guard-migration-enforcement";
+        for n in [1, 2] {
+            assert!(
+                page.contains(&format!("<a id=\"{id}-fnref-{n}\" href=\"#{id}-fn-{n}\" role=\"doc-noteref\">{n}</a>")),
+                "noteref {n}"
+            );
+            assert!(page.contains(&format!("<li id=\"{id}-fn-{n}\">")), "note {n}");
+            assert!(page.contains(&format!("<a href=\"#{id}-fnref-{n}\" role=\"doc-backlink\"")), "backlink {n}");
+        }
+        assert!(page.contains(&format!(">{notes}</h2>")));
+        assert!(page.contains("<a href=\"https://www.state.gov/u-s-mexico-join-declaration/\">www.state.gov/u-s-mexico-join-declaration/</a>."));
+        assert!(page.contains("<a href=\"http://bit.ly/2xfX610\">http://bit.ly/2xfX610</a>."));
+    }
+    assert!(en.contains("Signed by 14 organisations and 3 individuals from 6 countries"));
+    assert!(es.contains("Firmada por 14 organizaciones y 3 personas de 6 países"));
+    assert!(en.contains("href=\"https://statements.example.org/es/declaraciones/guardia-nacional-control-migratorio/\" lang=\"es\" hreflang=\"es\""));
+    assert!(es.contains("href=\"https://statements.example.org/en/statements/national-guard-migration-enforcement/\" lang=\"en\" hreflang=\"en\""));
+}
+
+#[test]
+fn signers_sort_by_the_reader_s_alphabet() {
+    let out = build_example();
+    let en = read(out.path(), "en/statements/national-guard-migration-enforcement/index.html");
+    let signers = &en[en.find("<section class=\"signers\"").expect("signers section")..];
+    let position = |name: &str| signers.find(name).unwrap_or_else(|| panic!("{name} is not listed"));
+    // "Éxodo" sorts with E, after "Example …" and before "Faith …".
+    assert!(position("Example Latin America") < position("Éxodo") && position("Éxodo") < position("Faith Welcome"));
+}
+
+#[test]
+fn the_english_only_statement_has_a_spanish_notice() {
+    let out = build_example();
+    let notice = read(out.path(), "es/declaraciones/court-ruling-asylum-access/index.html");
+    assert!(
+        notice.contains("lang=\"en\" hreflang=\"en\">Coalition Welcomes Court Ruling on Asylum Access</a>"),
+        "{notice}"
+    );
+}

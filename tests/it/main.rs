@@ -1,0 +1,11 @@
+//! The integration tests: one binary, one tiny fixture site per behaviour.
+//!
+//! `tests/fixtures/base/` is a complete small site; each case overlays a few files on a
+//! copy of it (see [`Fixture`]). Bad-input cases live in `tests/fixtures/bad/<case>/` with
+//! the diagnostics they must print in `expected.txt`.
+
+mod bad_input;
+mod build;
+mod example_site;
+mod fixture;
+mod snapshots;
