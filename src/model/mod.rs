@@ -118,6 +118,10 @@ pub struct SiteConfig {
     pub press_contact: Option<PressContact>,
     /// The theme folder under `themes/` whose files override the embedded default.
     pub theme: String,
+    /// How many entries each feed carries at most (all when `None`).
+    pub feed_limit: Option<usize>,
+    /// Share-card image: a path from the site root (`/logo.png`) or an absolute URL.
+    pub image: Option<String>,
 }
 
 impl SiteConfig {

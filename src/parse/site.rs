@@ -36,6 +36,12 @@ struct RawSite {
     /// Folder under `themes/` whose files override the embedded default theme.
     #[serde(default)]
     theme: Option<Spanned<String>>,
+    /// The most entries a feed carries (default: every statement).
+    #[serde(default)]
+    feed_limit: Option<usize>,
+    /// Share-card image: a path from the site root (`/logo.png`) or an absolute http(s) URL.
+    #[serde(default)]
+    image: Option<Spanned<String>>,
 }
 
 /// `missing_translation:` values.
@@ -166,6 +172,8 @@ pub fn parse_site(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Opt
         },
         press_contact,
         theme,
+        feed_limit: raw.feed_limit,
+        image: raw.image.map(|i| i.value.trim_start_matches('/').to_owned()),
     })
 }
 

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -163,12 +163,18 @@ impl Writer<'_> {
                     };
                     out_events.push(Event::InlineHtml(markup.into()));
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
-                    if dest_url.starts_with('#') && !self.options.link_base.is_empty() =>
-                {
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) if !self.options.link_base.is_empty() => {
                     out_events.push(Event::Start(Tag::Link {
                         link_type: *link_type,
-                        dest_url: CowStr::from(format!("{}{dest_url}", self.options.link_base)),
+                        dest_url: absolute(self.options.link_base, dest_url).into(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) if !self.options.link_base.is_empty() => {
+                    out_events.push(Event::Start(Tag::Image {
+                        link_type: *link_type,
+                        dest_url: absolute(self.options.link_base, dest_url).into(),
                         title: title.clone(),
                         id: id.clone(),
                     }));
@@ -180,6 +186,23 @@ impl Writer<'_> {
         pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
         html
     }
+}
+
+/// `dest` resolved against the page at `base` (an absolute URL ending with `/`):
+/// `#x`, `/path` and `file.pdf` become absolute; addresses with a scheme stay as they are.
+pub fn absolute(base: &str, dest: &str) -> String {
+    let has_scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if has_scheme || dest.starts_with("//") {
+        return dest.to_owned();
+    }
+    if let Some(path) = dest.strip_prefix('/') {
+        let origin_end = base.find("://").map_or(0, |i| i + 3);
+        let origin = base[origin_end..].find('/').map_or(base, |i| &base[..origin_end + i]);
+        return format!("{origin}/{path}");
+    }
+    format!("{base}{dest}")
 }
 
 /// The syntax definitions, loaded the first time a page has code.
@@ -255,6 +278,16 @@ mod tests {
         let out = render("A[^x] and [up](#top).\n\n[^x]: X.\n", "https://e.org/en/s/a/");
         assert!(out.body.contains("href=\"https://e.org/en/s/a/#st-fn-1\""), "{}", out.body);
         assert!(out.body.contains("href=\"https://e.org/en/s/a/#top\""), "{}", out.body);
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_page() {
+        let base = "https://e.org/sub/en/statements/a/";
+        assert_eq!(absolute(base, "#fn-1"), "https://e.org/sub/en/statements/a/#fn-1");
+        assert_eq!(absolute(base, "/sub/en/about/"), "https://e.org/sub/en/about/");
+        assert_eq!(absolute(base, "statement.pdf"), "https://e.org/sub/en/statements/a/statement.pdf");
+        assert_eq!(absolute(base, "mailto:press@example.org"), "mailto:press@example.org");
+        assert_eq!(absolute(base, "https://x.org/"), "https://x.org/");
     }
 
     #[test]

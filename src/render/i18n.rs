@@ -11,7 +11,13 @@ use crate::error::{Diagnostic, SourceLocation};
 use crate::parse::yaml::from_yaml;
 
 /// Keys the engine itself formats with; a theme must define them in every language.
-pub const ENGINE_KEYS: [&str; 11] = [
+pub const ENGINE_KEYS: [&str; 17] = [
+    "correction_format",
+    "notes",
+    "rss",
+    "atom",
+    "json_feed",
+    "not_found_title",
     "months",
     "date_format",
     "dateline_format",
@@ -158,6 +164,12 @@ count_individuals: { one: "{n} persona", other: "{n} personas" }
 count_countries: { one: "{n} país", other: "{n} países" }
 back_to_reference: "Volver a la referencia {n}"
 language_name: "Español"
+correction_format: "Corregida el {date}: {note}"
+notes: "Notas"
+rss: "RSS"
+atom: "Atom"
+json_feed: "JSON Feed"
+not_found_title: "Página no encontrada"
 "#;
 
     #[test]

@@ -1,23 +1,34 @@
-//! Template contexts for each kind of page, and the call into Tera.
+//! Rendering each job: template contexts for pages, and the calls into the feed and
+//! sitemap writers.
 //!
-//! The names here are the theme's contract: README's theming section lists them.
+//! The context names here are the theme's contract; README's theming section lists them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 use tera::Context;
 
+use super::Theme;
 use super::collate::NameOrder;
-use super::html::{HtmlOptions, notes_heading_id, render_document};
+use super::data::{self, SignerRecord};
+use super::feeds::{self, FeedEntry, FeedMeta};
+use super::html::{HtmlOptions, absolute, notes_heading_id, render_document};
 use super::i18n::I18n;
+use super::plan::{Job, Plan, Version, last_change, page_file};
+use super::sitemap;
 use super::urls::Urls;
-use super::{Job, Plan, Theme, Version, job_path};
 use crate::error::{Diagnostic, SourceLocation};
-use crate::model::{Corpus, Lang, SignatoryKind, Statement, Translation};
+use crate::model::{Corpus, Lang, SignatoryKind, Signer, Statement, Translation};
 
-/// What every page job shares.
+/// The feed files of one language, relative to its home.
+pub const FEEDS: [(&str, &str, &str); 3] = [
+    ("feed.xml", "application/rss+xml", "rss"),
+    ("atom.xml", "application/atom+xml", "atom"),
+    ("feed.json", "application/feed+json", "json_feed"),
+];
+
+/// What every job shares.
 pub struct Shared<'a> {
     corpus: &'a Corpus,
     theme: &'a Theme,
@@ -26,37 +37,57 @@ pub struct Shared<'a> {
     orders: BTreeMap<Lang, NameOrder>,
 }
 
+/// Files produced by one job: path and content.
+pub type Files = Vec<(String, Vec<u8>)>;
+
 impl<'a> Shared<'a> {
-    /// Prepares what pages share (one collator per language).
-    pub fn new(corpus: &'a Corpus, theme: &'a Theme, urls: &'a Urls, plan: &'a Plan<'a>) -> Self {
+    /// Prepares what jobs share (one collator per language).
+    pub fn new(theme: &'a Theme, urls: &'a Urls, plan: &'a Plan<'a>) -> Self {
+        let corpus = plan.corpus;
         let orders = corpus.site.languages.iter().map(|l| (l.clone(), NameOrder::new(l))).collect();
         Self { corpus, theme, urls, plan, orders }
     }
 
-    /// Renders one job to its output path and bytes.
-    pub fn render(&self, job: &Job<'_>) -> Result<(String, Vec<u8>), Diagnostic> {
-        let path = job_path(job, self.plan, self.corpus);
+    /// Renders one job to its output files.
+    pub fn render(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
+        match job {
+            Job::Feeds(lang) => Ok(self.feeds(lang)),
+            Job::Sitemap => Ok(sitemap::files(self.plan, self.urls)),
+            _ => self.page(job),
+        }
+    }
+
+    fn page(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
+        let rel = self.plan.rel(job).unwrap_or_default();
+        let path = page_file(&rel);
         let default = self.corpus.site.default_lang();
         let (template, lang, ctx) = match job {
             Job::Chooser => ("chooser.html", default, self.chooser()),
             Job::NotFound => ("404.html", default, self.not_found()),
             Job::Index(lang) => ("index.html", *lang, self.index(lang)),
-            Job::Page(i, lang) => ("page.html", *lang, self.page(*i, lang)),
-            Job::Statement(statement, lang) => {
-                match self.plan.versions(&statement.id).into_iter().find(|(l, _)| l == lang) {
-                    Some((_, Version::Written { .. })) => ("statement.html", lang, self.statement(statement, lang)),
-                    _ => ("notice.html", lang, self.notice(statement, lang)),
-                }
-            }
+            Job::Page(i, lang) => ("page.html", *lang, self.plain_page(*i, lang)),
+            Job::Statement(statement, lang) => match self.plan.version(&statement.id, lang) {
+                Some(Version::Written { .. }) => ("statement.html", lang, self.statement(statement, lang)),
+                _ => ("notice.html", lang, self.notice(statement, lang)),
+            },
+            Job::Feeds(_) | Job::Sitemap => unreachable!("render() handles jobs that are not pages"),
         };
+        let (kind, title, description) = &ctx.meta;
+        let mut page = self.page_meta(job, kind, lang, title, description, &rel);
+        if let Some((published, modified)) = &ctx.times {
+            page["og"]["published"] = json!(published);
+            page["og"]["modified"] = json!(modified);
+        }
+        page["jsonld"] = json!(ctx.jsonld);
         let mut context = Context::new();
         context.insert("lang", lang.as_str());
         context.insert("t", &self.theme.i18n[lang]);
         context.insert("site", &self.site(lang));
         context.insert("nav", &self.nav(lang, &path));
-        if let Value::Object(map) = ctx {
+        context.insert("page", &page);
+        if let Value::Object(map) = &ctx.extra {
             for (k, v) in map {
-                context.insert(k, &v);
+                context.insert(k.clone(), v);
             }
         }
         let html = self.theme.tera.render(template, &context).map_err(|e| {
@@ -70,7 +101,9 @@ impl<'a> Shared<'a> {
             };
             Diagnostic::error(at, format!("the template failed while rendering {path}: {message}"))
         })?;
-        Ok((path, html.into_bytes()))
+        let mut files = vec![(path, html.into_bytes())];
+        files.extend(ctx.files.into_iter().map(|(name, bytes)| (format!("{rel}{name}"), bytes)));
+        Ok(files)
     }
 
     fn t(&self, lang: &Lang) -> &I18n {
@@ -96,28 +129,34 @@ impl<'a> Shared<'a> {
             .filter_map(|p| p.translations.get(lang))
             .map(|t| {
                 let rel = Urls::page(lang, &t.slug);
-                json!({ "title": t.title, "url": self.urls.path(&rel), "current": super::urls::output_file(&rel) == current })
+                json!({ "title": t.title, "url": self.urls.path(&rel), "current": page_file(&rel) == current })
             })
             .collect();
         Value::Array(items)
     }
 
-    /// `page`: what the head and the language switcher need.
-    fn page_meta(
-        &self,
-        kind: &str,
-        lang: &Lang,
-        title: &str,
-        description: &str,
-        rel: &str,
-        alternates: &[(Lang, String)],
-    ) -> Value {
-        let alternates: Vec<Value> = alternates
+    /// `page`: what the head, the switcher and the feed links need.
+    fn page_meta(&self, job: &Job<'_>, kind: &str, lang: &Lang, title: &str, description: &str, rel: &str) -> Value {
+        let alternates: Vec<Value> = self
+            .plan
+            .alternates(job)
             .iter()
             .map(|(l, r)| {
-                json!({ "lang": l.as_str(), "url": self.urls.absolute(r), "name": self.t(l).text("language_name"), "current": l == lang })
+                let name = self.t(l).text("language_name");
+                json!({ "lang": l.as_str(), "url": self.urls.absolute(r), "name": name, "current": l == lang })
             })
             .collect();
+        let strings = self.t(lang);
+        let feeds: Vec<Value> = FEEDS
+            .iter()
+            .map(|(file, mime, key)| {
+                let url = self.urls.path(&format!("{}{file}", Urls::home(lang)));
+                json!({ "type": mime, "url": url, "title": strings.text(key) })
+            })
+            .collect();
+        let alternate_locales: Vec<String> =
+            self.plan.alternates(job).iter().filter(|(l, _)| l != lang).map(|(l, _)| data::og_locale(l)).collect();
+        let image = self.corpus.site.image.as_deref().map(|i| absolute(&self.urls.absolute(""), i));
         json!({
             "kind": kind,
             "title": title,
@@ -125,44 +164,40 @@ impl<'a> Shared<'a> {
             "canonical": self.urls.absolute(rel),
             "alternates": alternates,
             "x_default": self.urls.absolute(""),
-            "feeds": [],
+            "feeds": feeds,
+            "og": { "locale": data::og_locale(lang), "alternate_locales": alternate_locales, "image": image },
         })
     }
 
-    fn homes(&self) -> Vec<(Lang, String)> {
-        self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::home(l))).collect()
-    }
-
-    fn chooser(&self) -> Value {
+    fn chooser(&self) -> PageContext {
         let site = &self.corpus.site;
         let lang = site.default_lang();
         let languages: Vec<Value> = site
             .languages
             .iter()
-            .map(|l| json!({ "lang": l.as_str(), "name": self.t(l).text("language_name"), "title": site.title.get(l), "url": self.urls.path(&Urls::home(l)) }))
+            .map(|l| {
+                let url = self.urls.path(&Urls::home(l));
+                json!({ "lang": l.as_str(), "name": self.t(l).text("language_name"), "title": site.title.get(l), "url": url })
+            })
             .collect();
-        json!({
-            "page": self.page_meta("chooser", lang, site.title.get(lang), site.description.get(lang), "", &self.homes()),
-            "languages": languages,
-        })
+        PageContext::new("chooser", site.title.get(lang), site.description.get(lang), json!({ "languages": languages }))
     }
 
-    fn not_found(&self) -> Value {
+    fn not_found(&self) -> PageContext {
         let lang = self.corpus.site.default_lang();
-        json!({ "page": self.page_meta("404", lang, self.t(lang).text("not_found_title"), "", "404.html", &[]) })
+        PageContext::new("404", self.t(lang).text("not_found_title"), "", json!({}))
     }
 
-    fn index(&self, lang: &Lang) -> Value {
+    fn index(&self, lang: &Lang) -> PageContext {
         let site = &self.corpus.site;
         let statements: Vec<Value> = self
             .plan
             .statements
             .iter()
             .filter_map(|s| {
-                let (_, version) = self.plan.versions(&s.id).into_iter().find(|(l, _)| l == lang)?;
-                let t = match &version {
+                let t = match self.plan.version(&s.id, lang)? {
                     Version::Written { .. } => s.translations.get(lang)?,
-                    Version::Notice { original, .. } => s.translations.get(original)?,
+                    Version::Notice { original, .. } => s.translations.get(&original)?,
                 };
                 Some(json!({
                     "title": t.title,
@@ -175,64 +210,33 @@ impl<'a> Shared<'a> {
                 }))
             })
             .collect();
-        json!({
-            "page": self.page_meta("index", lang, site.title.get(lang), site.description.get(lang), &Urls::home(lang), &self.homes()),
-            "statements": statements,
-        })
+        PageContext::new("index", site.title.get(lang), site.description.get(lang), json!({ "statements": statements }))
     }
 
-    fn page(&self, i: usize, lang: &Lang) -> Value {
+    fn plain_page(&self, i: usize, lang: &Lang) -> PageContext {
         let page = &self.corpus.pages[i];
         let t = &page.translations[lang];
-        let alternates: Vec<(Lang, String)> =
-            page.translations.iter().map(|(l, t)| (l.clone(), Urls::page(l, &t.slug))).collect();
-        let rendered = render_document(
-            &t.document,
-            HtmlOptions { prefix: &page.id, link_base: "", backlink_label: self.t(lang).text("back_to_reference") },
-        );
-        json!({
-            "page": self.page_meta("page", lang, &t.title, t.summary.as_deref().unwrap_or_default(), &Urls::page(lang, &t.slug), &alternates),
-            "body": rendered.body,
-        })
+        let options =
+            HtmlOptions { prefix: &page.id, link_base: "", backlink_label: self.t(lang).text("back_to_reference") };
+        let rendered = render_document(&t.document, options);
+        PageContext::new("page", &t.title, t.summary.as_deref().unwrap_or_default(), json!({ "body": rendered.body }))
     }
 
-    fn statement_alternates(&self, statement: &Statement) -> Vec<(Lang, String)> {
-        self.plan
-            .versions(&statement.id)
-            .into_iter()
-            .map(|(l, v)| {
-                let slug = match v {
-                    Version::Written { slug } | Version::Notice { slug, .. } => slug,
-                };
-                let rel = Urls::statement(&l, &slug);
-                (l, rel)
-            })
-            .collect()
-    }
-
-    fn statement(&self, statement: &Statement, lang: &Lang) -> Value {
+    fn statement(&self, statement: &Statement, lang: &Lang) -> PageContext {
         let t: &Translation = &statement.translations[lang];
         let strings = self.t(lang);
-        let rel = Urls::statement(lang, &t.slug);
-        let rendered = render_document(
-            &t.document,
-            HtmlOptions { prefix: &statement.id, link_base: "", backlink_label: strings.text("back_to_reference") },
-        );
+        let options =
+            HtmlOptions { prefix: &statement.id, link_base: "", backlink_label: strings.text("back_to_reference") };
+        let rendered = render_document(&t.document, options);
         let notes: Vec<Value> = rendered
             .notes
             .iter()
             .map(|n| json!({ "id": n.id, "number": n.number, "html": n.html, "references": n.references }))
             .collect();
 
-        let order = &self.orders[lang];
-        let mut signers: Vec<_> = statement.signers.iter().collect();
-        signers.sort_by(|a, b| {
-            order
-                .compare(a.signatory.name.get(lang), b.signatory.name.get(lang))
-                .then_with(|| a.signatory.id.cmp(&b.signatory.id))
-        });
+        let signers = self.sorted_signers(statement, lang);
         let countries: BTreeSet<&str> = signers.iter().map(|s| s.signatory.country.code).collect();
-        let signer = |s: &&crate::model::Signer| {
+        let signer = |s: &&Signer| {
             let sig = &s.signatory;
             json!({
                 "id": sig.id,
@@ -244,18 +248,17 @@ impl<'a> Shared<'a> {
                 "since": s.since.map(|d| strings.date(d)),
             })
         };
-        let organizations: Vec<Value> =
-            signers.iter().filter(|s| s.signatory.kind == SignatoryKind::Organization).map(signer).collect();
-        let individuals: Vec<Value> =
-            signers.iter().filter(|s| s.signatory.kind == SignatoryKind::Individual).map(signer).collect();
+        let of_kind = |kind| signers.iter().filter(|s| s.signatory.kind == kind).map(signer).collect::<Vec<Value>>();
+        let organizations = of_kind(SignatoryKind::Organization);
+        let individuals = of_kind(SignatoryKind::Individual);
 
         let date = strings.date(self.local_date(statement.date));
         let dateline = match &t.dateline {
             Some(place) => strings.text("dateline_format").replace("{place}", place).replace("{date}", &date),
             None => date,
         };
-        let original = statement.original(&self.corpus.site);
-        let translation_of = original
+        let translation_of = statement
+            .original(&self.corpus.site)
             .filter(|o| o.lang != *lang)
             .map(|o| json!({ "lang": o.lang.as_str(), "name": self.t(&o.lang).text("language_name") }));
         let corrections: Vec<Value> = t
@@ -263,8 +266,9 @@ impl<'a> Shared<'a> {
             .iter()
             .map(|c| json!({ "date": c.date.to_string(), "display": strings.date(c.date), "note": c.note }))
             .collect();
-        json!({
-            "page": self.page_meta("statement", lang, &t.title, t.summary.as_deref().unwrap_or_default(), &rel, &self.statement_alternates(statement)),
+        let updated = Some(last_change(statement, lang, &self.corpus.site.timezone)).filter(|u| *u > statement.date);
+        let rel = Urls::statement(lang, &t.slug);
+        let extra = json!({
             "statement": {
                 "id": statement.id,
                 "title": t.title,
@@ -272,7 +276,7 @@ impl<'a> Shared<'a> {
                 "addressee": t.addressee,
                 "dateline": dateline,
                 "date_iso": self.iso(statement.date),
-                "updated": statement.updated.map(|u| json!({ "iso": self.iso(u), "display": strings.date(self.local_date(u)) })),
+                "updated": updated.map(|u| json!({ "iso": self.iso(u), "display": strings.date(self.local_date(u)) })),
                 "body": rendered.body,
                 "notes": notes,
                 "notes_id": notes_heading_id(&statement.id),
@@ -282,36 +286,265 @@ impl<'a> Shared<'a> {
                 "tags": statement.tags,
                 "corrections": corrections,
                 "translation_of": translation_of,
+                "csv_url": self.urls.path(&format!("{rel}signatories.csv")),
+                "json_url": self.urls.path(&format!("{rel}statement.json")),
             },
-        })
-    }
-
-    fn notice(&self, statement: &Statement, lang: &Lang) -> Value {
-        let original = statement.original(&self.corpus.site);
-        let (title, orig_lang, orig_slug, summary) = original.map_or(("", "", "", ""), |o| {
-            (o.title.as_str(), o.lang.as_str(), o.slug.as_str(), o.summary.as_deref().unwrap_or_default())
         });
-        let orig = Lang::parse(orig_lang).unwrap_or_else(|| lang.clone());
-        json!({
-            "page": self.page_meta("notice", lang, title, summary, &Urls::statement(lang, orig_slug), &self.statement_alternates(statement)),
-            "notice": {
-                "original_url": self.urls.path(&Urls::statement(&orig, orig_slug)),
-                "original_lang": orig_lang,
-                "original_lang_name": self.t(lang).text(&format!("language_{orig_lang}")),
-                "original_title": title,
-            },
-        })
+        let mut ctx = PageContext::new("statement", &t.title, t.summary.as_deref().unwrap_or_default(), extra);
+        let published = self.iso(statement.date);
+        let modified = self.iso(last_change(statement, lang, &self.corpus.site.timezone));
+        let records: Vec<SignerRecord<'_>> = signers.iter().map(|s| SignerRecord::new(s, lang)).collect();
+        let versions: Vec<Value> = self
+            .plan
+            .versions(&statement.id)
+            .into_iter()
+            .filter_map(|(l, v)| match v {
+                Version::Written { slug } => Some(json!({
+                    "lang": l.as_str(),
+                    "url": self.urls.absolute(&Urls::statement(&l, &slug)),
+                    "title": statement.translations.get(&l).map(|t| t.title.as_str()),
+                })),
+                Version::Notice { .. } => None,
+            })
+            .collect();
+        let notes: Vec<Value> = t
+            .document
+            .notes
+            .iter()
+            .map(|n| {
+                let (text, urls) = data::note_sources(n);
+                json!({ "number": n.number, "text": text, "urls": urls })
+            })
+            .collect();
+        let url = self.urls.absolute(&Urls::statement(lang, &t.slug));
+        ctx.jsonld = Some(data::script_safe(
+            &self.json_ld(statement, t, &url, &published, &modified, &records, &versions, &notes),
+        ));
+        let corrections: Vec<Value> =
+            t.corrections.iter().map(|c| json!({ "date": c.date.to_string(), "note": c.note })).collect();
+        let document = json!({
+            "id": statement.id,
+            "lang": lang.as_str(),
+            "title": t.title,
+            "summary": t.summary,
+            "url": url,
+            "date_published": published,
+            "date_modified": modified,
+            "languages": versions,
+            "signatories": records,
+            "notes": notes,
+            "corrections": corrections,
+            "tags": statement.tags,
+        });
+        // Serialising a Value cannot fail.
+        let mut json_bytes = serde_json::to_vec_pretty(&document).unwrap_or_default();
+        json_bytes.push(b'\n');
+        ctx.files = vec![
+            ("signatories.csv".to_owned(), data::signatories_csv(&records)),
+            ("statement.json".to_owned(), json_bytes),
+        ];
+        ctx.times = Some((published, modified));
+        ctx
     }
 
-    fn zone(&self) -> &TimeZone {
-        &self.corpus.site.timezone
+    /// Signers in the reader's alphabetical order (ties broken by id).
+    fn sorted_signers<'s>(&self, statement: &'s Statement, lang: &Lang) -> Vec<&'s Signer> {
+        let order = &self.orders[lang];
+        let mut signers: Vec<&Signer> = statement.signers.iter().collect();
+        signers.sort_by(|a, b| {
+            order
+                .compare(a.signatory.name.get(lang), b.signatory.name.get(lang))
+                .then_with(|| a.signatory.id.cmp(&b.signatory.id))
+        });
+        signers
+    }
+
+    /// The statement as a schema.org `Article`.
+    #[allow(clippy::too_many_arguments)]
+    fn json_ld(
+        &self,
+        statement: &Statement,
+        t: &Translation,
+        url: &str,
+        published: &str,
+        modified: &str,
+        signers: &[SignerRecord<'_>],
+        versions: &[Value],
+        notes: &[Value],
+    ) -> Value {
+        let site = &self.corpus.site;
+        let citations: Vec<Value> = notes
+            .iter()
+            .flat_map(|n| {
+                let name = n["text"].clone();
+                n["urls"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |u| json!({ "@type": "CreativeWork", "name": name, "url": u }))
+            })
+            .collect();
+        let translations: Vec<Value> = versions
+            .iter()
+            .filter(|v| v["lang"] != t.lang.as_str())
+            .map(|v| json!({ "@type": "Article", "url": v["url"], "inLanguage": v["lang"], "headline": v["title"] }))
+            .collect();
+        let mut article = json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "@id": url,
+            "url": url,
+            "mainEntityOfPage": url,
+            "headline": t.title,
+            "datePublished": published,
+            "dateModified": modified,
+            "inLanguage": t.lang.as_str(),
+            "publisher": { "@type": "Organization", "name": site.title.get(&t.lang), "url": self.urls.absolute("") },
+            "author": signers.iter().map(data::schema_signer).collect::<Vec<_>>(),
+            "keywords": statement.tags,
+        });
+        if let Some(summary) = &t.summary {
+            article["description"] = json!(summary);
+        }
+        if !citations.is_empty() {
+            article["citation"] = json!(citations);
+        }
+        if !translations.is_empty() {
+            let original = statement.original(site).is_some_and(|o| o.lang == t.lang);
+            article[if original { "workTranslation" } else { "translationOfWork" }] = json!(translations);
+        }
+        if !t.corrections.is_empty() {
+            let corrections: Vec<Value> = t
+                .corrections
+                .iter()
+                .map(|c| json!({ "@type": "CorrectionComment", "datePublished": c.date.to_string(), "text": c.note }))
+                .collect();
+            article["correction"] = json!(corrections);
+        }
+        article
+    }
+
+    fn notice(&self, statement: &Statement, lang: &Lang) -> PageContext {
+        let Some(original) = statement.original(&self.corpus.site) else {
+            return PageContext::new("notice", "", "", json!({}));
+        };
+        let extra = json!({
+            "notice": {
+                "original_url": self.urls.path(&Urls::statement(&original.lang, &original.slug)),
+                "original_lang": original.lang.as_str(),
+                "original_lang_name": self.t(lang).text(&format!("language_{}", original.lang)),
+                "original_title": original.title,
+            },
+        });
+        PageContext::new("notice", &original.title, original.summary.as_deref().unwrap_or_default(), extra)
+    }
+
+    /// The three feeds of one language: statements written in it, newest first.
+    fn feeds(&self, lang: &Lang) -> Files {
+        let site = &self.corpus.site;
+        let strings = self.t(lang);
+        let home = Urls::home(lang);
+        let feed_url = |file: &str| self.urls.absolute(&format!("{home}{file}"));
+        let meta = FeedMeta {
+            title: site.title.get(lang).to_owned(),
+            description: site.description.get(lang).to_owned(),
+            lang: lang.to_string(),
+            home_url: self.urls.absolute(&home),
+            rss_url: feed_url("feed.xml"),
+            atom_url: feed_url("atom.xml"),
+            json_url: feed_url("feed.json"),
+            timezone: site.timezone.clone(),
+        };
+        let entries: Vec<FeedEntry> = self
+            .plan
+            .statements
+            .iter()
+            .filter_map(|s| Some((s, s.translations.get(lang)?)))
+            .take(site.feed_limit.unwrap_or(usize::MAX))
+            .map(|(s, t)| self.feed_entry(s, t, strings))
+            .collect();
+        vec![
+            (format!("{home}feed.xml"), feeds::rss(&meta, &entries).into_bytes()),
+            (format!("{home}atom.xml"), feeds::atom(&meta, &entries).into_bytes()),
+            (format!("{home}feed.json"), feeds::json_feed(&meta, &entries).into_bytes()),
+        ]
+    }
+
+    fn feed_entry(&self, statement: &Statement, t: &Translation, strings: &I18n) -> FeedEntry {
+        let url = self.urls.absolute(&Urls::statement(&t.lang, &t.slug));
+        let options =
+            HtmlOptions { prefix: &statement.id, link_base: &url, backlink_label: strings.text("back_to_reference") };
+        let rendered = render_document(&t.document, options);
+        let mut content = String::new();
+        for c in &t.corrections {
+            let line =
+                strings.text("correction_format").replace("{date}", &strings.date(c.date)).replace("{note}", &c.note);
+            content.push_str("<p><strong>");
+            content.push_str(&escape(&line));
+            content.push_str("</strong></p>\n");
+        }
+        if let Some(addressee) = &t.addressee {
+            content.push_str(&format!("<p>{}</p>\n", escape(addressee)));
+        }
+        content.push_str(&rendered.body);
+        if !rendered.notes.is_empty() {
+            content.push_str(&format!("<h2>{}</h2>\n<ol>\n", escape(strings.text("notes"))));
+            for n in &rendered.notes {
+                content.push_str(&format!("<li id=\"{}\">{}</li>\n", n.id, n.html));
+            }
+            content.push_str("</ol>\n");
+        }
+        FeedEntry {
+            id: feeds::entry_id(
+                &self.corpus.site.base_url,
+                &statement.date.strftime("%Y-%m-%d").to_string(),
+                &statement.id,
+                t.lang.as_str(),
+            ),
+            title: t.title.clone(),
+            url,
+            summary: t.summary.clone(),
+            content_html: content,
+            published: statement.date,
+            updated: last_change(statement, &t.lang, &self.corpus.site.timezone),
+            tags: statement.tags.clone(),
+        }
     }
 
     fn local_date(&self, at: Timestamp) -> jiff::civil::Date {
-        at.to_zoned_datetime(self.zone().clone()).date()
+        at.to_zoned_datetime(self.corpus.site.timezone.clone()).date()
     }
 
     fn iso(&self, at: Timestamp) -> String {
-        at.to_zoned_datetime(self.zone().clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        feeds::rfc3339(at, &self.corpus.site.timezone)
     }
+}
+
+/// A page's own context: its kind, title and description, its template variables, and
+/// what a statement adds (share-card dates, JSON-LD, data files next to it).
+struct PageContext {
+    meta: (&'static str, String, String),
+    extra: Value,
+    /// `(published, modified)` in RFC 3339, for `article:` tags.
+    times: Option<(String, String)>,
+    /// JSON-LD, already safe to put inside `<script>`.
+    jsonld: Option<String>,
+    /// Files written next to the page: name and content.
+    files: Files,
+}
+
+impl PageContext {
+    fn new(kind: &'static str, title: &str, description: &str, extra: Value) -> Self {
+        let meta = (kind, title.to_owned(), description.to_owned());
+        Self { meta, extra, times: None, jsonld: None, files: Vec::new() }
+    }
+}
+
+/// HTML-escapes text that we put into markup ourselves.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
 }

@@ -15,35 +15,56 @@ fn every_bad_input_is_reported_where_it_is_and_changes_nothing() {
     for case in &cases {
         let name = case.file_name().expect("name").to_string_lossy().into_owned();
         let expected = fs::read_to_string(case.join("expected.txt")).expect("expected.txt");
-        let site = Fixture::base();
-        site.build_ok();
-        let before = snapshot_tree(&site.root().join("public"));
-        let site = site.overlay(case);
-        fs::remove_file(site.root().join("expected.txt")).expect("remove copied expected.txt");
-        let run = site.run(&["build"]);
-        let mut problems = Vec::new();
-        if run.code != 1 {
-            problems.push(format!("exit status {} instead of 1", run.code));
-        }
-        for line in expected.lines().filter(|l| !l.trim().is_empty()) {
-            if !run.stderr.lines().any(|l| l == line) {
-                problems.push(format!("missing line: {line}"));
-            }
-        }
-        if expected.trim().is_empty() {
-            problems.push("expected.txt is empty".to_owned());
-        }
-        if run.stderr.contains("panicked") {
-            problems.push("it panicked".to_owned());
-        }
-        if snapshot_tree(&site.root().join("public")) != before {
-            problems.push("public/ changed".to_owned());
-        }
-        if !problems.is_empty() {
-            failures.push(format!("{name}:\n  {}\n  stderr:\n{}", problems.join("\n  "), indent(&run.stderr)));
+        let problems = fails_cleanly(|site| site.overlay(case).remove("expected.txt"), &expected);
+        if let Err(problems) = problems {
+            failures.push(format!("{name}:\n{problems}"));
         }
     }
     assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+/// Builds the base site, changes it with `change`, builds again, and checks the second
+/// build printed every `expected` line, exited with 1, and left `public/` as it was.
+pub fn fails_cleanly(change: impl FnOnce(Fixture) -> Fixture, expected: &str) -> Result<(), String> {
+    let site = Fixture::base();
+    site.build_ok();
+    let before = snapshot_tree(&site.root().join("public"));
+    let site = change(site);
+    let run = site.run(&["build"]);
+    let mut problems = Vec::new();
+    if run.code != 1 {
+        problems.push(format!("exit status {} instead of 1", run.code));
+    }
+    for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+        if !run.stderr.lines().any(|l| l == line) {
+            problems.push(format!("missing line: {line}"));
+        }
+    }
+    if expected.trim().is_empty() {
+        problems.push("no expected diagnostic".to_owned());
+    }
+    if run.stderr.contains("panicked") {
+        problems.push("it panicked".to_owned());
+    }
+    if snapshot_tree(&site.root().join("public")) != before {
+        problems.push("public/ changed".to_owned());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("  {}\n  stderr:\n{}", problems.join("\n  "), indent(&run.stderr)))
+    }
+}
+
+#[test]
+fn a_ui_string_missing_in_one_language_is_an_error() {
+    let es = include_str!("../../themes/default/i18n/es.yaml");
+    let without: String = es.lines().filter(|l| !l.starts_with("skip_to_content:")).map(|l| format!("{l}\n")).collect();
+    let result = fails_cleanly(
+        |site| site.file("themes/default/i18n/es.yaml", without),
+        "themes/default/i18n/es.yaml:1:1: error: the UI strings for `es` lack `skip_to_content`",
+    );
+    assert_eq!(result, Ok(()));
 }
 
 #[test]

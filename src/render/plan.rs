@@ -1,0 +1,234 @@
+//! The site's shape, decided once: which statements are public, which page exists in
+//! which language at which path, and which pages are alternates of each other.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use super::urls::{RESERVED_SLUGS, Urls, output_file};
+use crate::error::{Diagnostic, Diagnostics, SourceLocation};
+use crate::model::{Corpus, Lang, MissingTranslation, Statement};
+
+/// Where each public statement appears in each language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Version {
+    /// Written in this language, at this slug.
+    Written {
+        /// The slug.
+        slug: String,
+    },
+    /// Not translated: a notice page at the original's slug.
+    Notice {
+        /// The original's language.
+        original: Lang,
+        /// The original's slug (also the notice page's slug).
+        slug: String,
+    },
+}
+
+/// The site's shape: which page exists in which language, decided once.
+#[derive(Debug, Clone)]
+pub struct Plan<'a> {
+    /// The whole corpus.
+    pub corpus: &'a Corpus,
+    /// Public statements, newest first.
+    pub statements: Vec<&'a Statement>,
+    /// Per statement id: its version in each language that has one.
+    pub versions: BTreeMap<&'a str, Vec<(Lang, Version)>>,
+}
+
+/// One unit of rendering: a page, or a group of files such as a language's feeds.
+#[derive(Debug, Clone)]
+pub enum Job<'a> {
+    /// A language's RSS, Atom and JSON feeds.
+    Feeds(&'a Lang),
+    /// `sitemap.xml` and `robots.txt`.
+    Sitemap,
+    /// `index.html`: the language chooser.
+    Chooser,
+    /// `404.html`.
+    NotFound,
+    /// A language's index of statements.
+    Index(&'a Lang),
+    /// A statement in one language.
+    Statement(&'a Statement, Lang),
+    /// A plain page in one language.
+    Page(usize, &'a Lang),
+}
+
+impl<'a> Plan<'a> {
+    /// Decides the shape of the site for these public statements.
+    pub fn new(corpus: &'a Corpus, public: &[&'a Statement]) -> Self {
+        let mut versions = BTreeMap::new();
+        for statement in public {
+            let Some(original) = statement.original(&corpus.site) else { continue };
+            let list = corpus
+                .site
+                .languages
+                .iter()
+                .filter_map(|lang| match statement.translations.get(lang) {
+                    Some(t) => Some((lang.clone(), Version::Written { slug: t.slug.clone() })),
+                    None if corpus.site.missing_translation == MissingTranslation::Notice => Some((
+                        lang.clone(),
+                        Version::Notice { original: original.lang.clone(), slug: original.slug.clone() },
+                    )),
+                    None => None,
+                })
+                .collect();
+            versions.insert(statement.id.as_str(), list);
+        }
+        Self { corpus, statements: public.to_vec(), versions }
+    }
+
+    /// The versions of a statement, in site language order.
+    pub fn versions(&self, id: &str) -> Vec<(Lang, Version)> {
+        self.versions.get(id).cloned().unwrap_or_default()
+    }
+
+    /// Everything to render.
+    pub fn jobs(&self) -> Vec<Job<'a>> {
+        let corpus = self.corpus;
+        let mut jobs = vec![Job::Chooser, Job::NotFound, Job::Sitemap];
+        for lang in &corpus.site.languages {
+            jobs.push(Job::Index(lang));
+            jobs.push(Job::Feeds(lang));
+            for (i, page) in corpus.pages.iter().enumerate() {
+                if page.translations.contains_key(lang) {
+                    jobs.push(Job::Page(i, lang));
+                }
+            }
+        }
+        for statement in &self.statements {
+            for (lang, _) in self.versions(&statement.id) {
+                jobs.push(Job::Statement(statement, lang));
+            }
+        }
+        jobs
+    }
+
+    /// The version of a statement in one language.
+    pub fn version(&self, id: &str, lang: &Lang) -> Option<Version> {
+        self.versions.get(id)?.iter().find(|(l, _)| l == lang).map(|(_, v)| v.clone())
+    }
+
+    /// The path (relative to the root) of a page job; `None` for jobs that are not pages.
+    pub fn rel(&self, job: &Job<'_>) -> Option<String> {
+        Some(match job {
+            Job::Chooser => String::new(),
+            Job::NotFound => "404.html".to_owned(),
+            Job::Index(lang) => Urls::home(lang),
+            Job::Page(i, lang) => Urls::page(lang, &self.corpus.pages[*i].translations[*lang].slug),
+            Job::Statement(statement, lang) => Urls::statement(lang, self.version(&statement.id, lang)?.slug()),
+            Job::Feeds(_) | Job::Sitemap => return None,
+        })
+    }
+
+    /// The language versions of a page job, in site language order (itself included).
+    pub fn alternates(&self, job: &Job<'_>) -> Vec<(Lang, String)> {
+        let homes = || self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::home(l))).collect();
+        match job {
+            Job::Chooser | Job::Index(_) => homes(),
+            Job::Page(i, _) => {
+                self.corpus.pages[*i].translations.iter().map(|(l, t)| (l.clone(), Urls::page(l, &t.slug))).collect()
+            }
+            Job::Statement(statement, _) => self
+                .versions(&statement.id)
+                .into_iter()
+                .map(|(l, v)| {
+                    let rel = Urls::statement(&l, v.slug());
+                    (l, rel)
+                })
+                .collect(),
+            Job::NotFound | Job::Feeds(_) | Job::Sitemap => Vec::new(),
+        }
+    }
+
+    /// When a page last changed, for the sitemap.
+    pub fn lastmod(&self, job: &Job<'_>) -> Option<Timestamp> {
+        match job {
+            Job::Statement(statement, lang) => Some(last_change(statement, lang, &self.corpus.site.timezone)),
+            Job::Index(lang) => self
+                .statements
+                .iter()
+                .filter(|s| self.version(&s.id, lang).is_some())
+                .map(|s| last_change(s, lang, &self.corpus.site.timezone))
+                .max(),
+            Job::Chooser => self
+                .statements
+                .iter()
+                .map(|s| last_change(s, self.corpus.site.default_lang(), &self.corpus.site.timezone))
+                .max(),
+            _ => None,
+        }
+    }
+
+    /// A notice page may not take a slug that a written statement uses in that language,
+    /// and a page may not take the name of a folder the site uses.
+    pub fn check_paths(&self) -> Diagnostics {
+        let corpus = self.corpus;
+        let mut diagnostics = Diagnostics::new();
+        let mut taken: BTreeMap<String, &str> = BTreeMap::new();
+        for statement in &self.statements {
+            for (lang, version) in self.versions(&statement.id) {
+                if let Version::Written { slug } = version {
+                    taken.insert(Urls::statement(&lang, &slug), &statement.id);
+                }
+            }
+        }
+        for statement in &self.statements {
+            for (lang, version) in self.versions(&statement.id) {
+                if let Version::Notice { slug, original } = version
+                    && let Some(other) = taken.get(&Urls::statement(&lang, &slug))
+                {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            SourceLocation::file(format!("content/statements/{}/{original}.md", statement.id)),
+                            format!("the slug `{slug}` is used in {lang} by `{other}`, so this statement's {lang} notice page cannot use it"),
+                        )
+                        .with_hint(format!("translate it into {lang} with its own `slug:`, or change one of the slugs")),
+                    );
+                }
+            }
+        }
+        for page in &corpus.pages {
+            for (lang, t) in &page.translations {
+                if t.slug == Urls::section(lang) || RESERVED_SLUGS.contains(&t.slug.as_str()) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            SourceLocation::file(format!("content/pages/{}/{lang}.md", page.id)),
+                            format!("the page slug `{}` is a folder of the site itself", t.slug),
+                        )
+                        .with_hint("set another `slug:` in the front matter"),
+                    );
+                }
+            }
+        }
+        diagnostics
+    }
+}
+
+impl Version {
+    /// The slug of the page that shows this version.
+    pub fn slug(&self) -> &str {
+        match self {
+            Version::Written { slug } | Version::Notice { slug, .. } => slug,
+        }
+    }
+}
+
+/// The last instant a statement changed in one language: its `updated:`, its latest
+/// correction (at the start of that day), or its publication.
+pub fn last_change(statement: &Statement, lang: &Lang, tz: &jiff::tz::TimeZone) -> Timestamp {
+    let correction = statement
+        .translations
+        .get(lang)
+        .and_then(|t| t.corrections.iter().map(|c| c.date).max())
+        .and_then(|d| d.to_zoned_datetime(tz.clone()).ok())
+        .map(|z| z.timestamp());
+    [Some(statement.date), statement.updated, correction].into_iter().flatten().max().unwrap_or(statement.date)
+}
+
+/// The output file of a page path.
+pub fn page_file(rel: &str) -> String {
+    output_file(rel)
+}
