@@ -164,6 +164,8 @@ pub struct Signatory {
 pub struct Registry {
     /// Entries in file order.
     pub signatories: Vec<Arc<Signatory>>,
+    /// Position of each id in `signatories`.
+    pub index: std::collections::HashMap<String, usize>,
     /// Ids of entries that have errors of their own, so statements citing them are not
     /// reported a second time.
     pub rejected: std::collections::HashSet<String>,
@@ -174,7 +176,13 @@ pub struct Registry {
 impl Registry {
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&Arc<Signatory>> {
-        self.signatories.iter().find(|s| s.id == id)
+        self.index.get(id).map(|&i| &self.signatories[i])
+    }
+
+    /// Adds an entry (ids are checked for uniqueness by the parser).
+    pub fn push(&mut self, signatory: Signatory) {
+        self.index.insert(signatory.id.clone(), self.signatories.len());
+        self.signatories.push(Arc::new(signatory));
     }
 }
 

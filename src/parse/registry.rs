@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -106,7 +105,7 @@ pub fn parse_registry(path: &Path, text: &str, languages: &[Lang], diagnostics: 
             registry.rejected.insert(entry.id.value);
             continue;
         };
-        registry.signatories.push(Arc::new(Signatory {
+        registry.push(Signatory {
             id: entry.id.value,
             name,
             kind: match entry.kind {
@@ -116,7 +115,7 @@ pub fn parse_registry(path: &Path, text: &str, languages: &[Lang], diagnostics: 
             country,
             url: entry.url.map(|u| u.value.trim().to_owned()),
             affiliation: affiliation.flatten(),
-        }));
+        });
     }
     registry
 }

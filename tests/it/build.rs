@@ -145,3 +145,17 @@ fn check_writes_nothing() {
     assert!(run.stdout.starts_with("checked 8 pages"), "{}", run.stdout);
     assert!(!site.root().join("public").exists());
 }
+
+#[test]
+fn hostile_signer_names_are_neutralised_in_csv_and_cannot_end_the_json_ld() {
+    let registry = std::fs::read_to_string(crate::fixture::fixtures().join("base/signatories.yaml")).expect("registry");
+    let registry =
+        registry.replace("name: Nordic Example Fund", "name: '=HYPERLINK(\"x\") </script><script>alert(1)</script>'");
+    let site = Fixture::base().file("signatories.yaml", registry);
+    site.build_ok();
+    let csv = site.output("en/statements/sample/signatories.csv");
+    assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\") </script><script>alert(1)</script>\""), "{csv}");
+    let html = site.output("en/statements/sample/index.html");
+    assert!(!html.contains("<script>alert(1)"), "the name must be escaped everywhere");
+    assert_eq!(html.matches("</script>").count(), 1, "only the JSON-LD block's own end tag");
+}

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use undersigned::BuildOptions;
 
-fn build_example() -> tempfile::TempDir {
+/// Builds the repository's own site into a temporary folder (`<tmp>/public`).
+pub fn build_example() -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("temp");
     let options = BuildOptions {
         root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),

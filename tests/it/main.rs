@@ -7,5 +7,6 @@
 mod bad_input;
 mod build;
 mod example_site;
+mod feeds;
 mod fixture;
 mod snapshots;
