@@ -7,12 +7,15 @@
 //!    every problem at once as [`error::Diagnostics`];
 //! 3. [`render::render`] produces every output file in memory, in parallel, as a
 //!    [`render::Site`], with the theme from [`render::load_theme`];
-//! 4. [`write::write_site`] writes it to a staging folder and swaps it in.
+//! 4. [`links::check_corpus_links`] checks that every internal link and anchor of the
+//!    rendered pages resolves, and that none leads to a draft or an embargoed statement;
+//! 5. [`write::write_site`] writes it to a staging folder and swaps it in.
 //!
-//! `check` runs stages 1–3; `build` runs all four.
+//! `check` runs stages 1–4; `build` runs all five.
 
 pub mod cli;
 pub mod error;
+pub mod links;
 pub mod load;
 pub mod model;
 pub mod parse;
@@ -39,6 +42,13 @@ pub struct BuildOptions {
     pub now: Option<Timestamp>,
     /// Publish drafts.
     pub drafts: bool,
+}
+
+impl BuildOptions {
+    /// The output folder: `--output`, or `<root>/public`.
+    pub fn out_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
 }
 
 /// What a successful build or check reports.
@@ -76,12 +86,17 @@ pub fn render_site(options: &BuildOptions) -> Result<(Site, Diagnostics)> {
         d.extend(corpus.warnings.clone());
         Error::Content(d)
     })?;
-    Ok((site, corpus.warnings))
+    let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &render_options);
+    diagnostics.extend(corpus.warnings);
+    if diagnostics.has_errors() {
+        return Err(Error::Content(diagnostics));
+    }
+    Ok((site, diagnostics))
 }
 
 /// `undersigned build`: renders the site and swaps it into the output folder.
 pub fn build(options: &BuildOptions) -> Result<Report> {
-    let out_dir = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    let out_dir = options.out_dir();
     check_output_folder(&options.root, &out_dir)?;
     let (site, warnings) = render_site(options)?;
     write::write_site(&site, &out_dir)?;

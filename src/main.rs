@@ -25,6 +25,7 @@ fn main() -> ExitCode {
                 },
                 Err(e) => return report_error(&e),
             };
+            remove_staging_on_interrupt(&options);
             ("built", undersigned::build(&options))
         }
         Command::Check(args) => {
@@ -42,6 +43,20 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => report_error(&e),
+    }
+}
+
+/// On Ctrl-C or SIGTERM, removes the half-written staging folder before exiting; the
+/// previous site is untouched (the swap is atomic, so it is either fully old or fully new).
+fn remove_staging_on_interrupt(options: &BuildOptions) {
+    let staging = undersigned::write::staging_dir(&options.out_dir());
+    let installed = ctrlc::set_handler(move || {
+        let _ = std::fs::remove_dir_all(&staging);
+        eprintln!("interrupted: the previous site is unchanged");
+        std::process::exit(130);
+    });
+    if let Err(e) = installed {
+        eprintln!("warning: cannot watch for Ctrl-C ({e}); an interrupted build may leave a staging folder");
     }
 }
 

@@ -315,6 +315,8 @@ pub struct Corpus {
     pub statements: Vec<Statement>,
     /// Plain pages, by folder name.
     pub pages: Vec<Page>,
+    /// The site's own files under `static/`, copied to the output root as they are.
+    pub static_files: Vec<crate::load::BinaryFile>,
     /// Warnings found on the way.
     pub warnings: Diagnostics,
 }

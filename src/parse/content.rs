@@ -148,6 +148,13 @@ pub fn parse_statement(
         return None;
     };
     let path = file.path.as_path();
+    if file.text.trim().is_empty() {
+        out.push(
+            Diagnostic::error(SourceLocation::file(path), "statement.yaml is empty")
+                .with_hint("write at least `date: YYYY-MM-DD` and the `signatories:` list"),
+        );
+        return None;
+    }
     let raw: RawStatement = match from_yaml(path, &file.text, 1) {
         Ok(raw) => raw,
         Err(d) => {

@@ -26,10 +26,12 @@ pub fn options() -> Options {
 /// diagnostics of its notes (errors and warnings).
 pub fn parse_markdown(path: &Path, body: &str, first_line: usize) -> (Document, Vec<Diagnostic>) {
     let events: Vec<_> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let risky = risky_markup(&events);
     let pass = number_notes(body, events);
     let diagnostics = pass
         .problems
         .into_iter()
+        .chain(risky)
         .map(|p| {
             let at = SourceLocation::at_offset(path, body, p.offset, first_line);
             let d = if p.is_error { Diagnostic::error(at, p.message) } else { Diagnostic::warning(at, p.message) };
@@ -52,6 +54,75 @@ pub fn parse_markdown(path: &Path, body: &str, first_line: usize) -> (Document, 
         .iter()
         .any(|e| matches!(e, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if !lang.trim().is_empty()));
     (Document { events: body, notes, has_code }, diagnostics)
+}
+
+/// Raw HTML is allowed (staff write it), but scripts, inline event handlers and
+/// `javascript:`/`data:` links in it or in Markdown links are worth a warning: they are
+/// rarely what a statement needs and often what a pasted snippet smuggles in.
+fn risky_markup(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<super::footnotes::NoteProblem> {
+    let warn = |offset, message: String, hint: &str| super::footnotes::NoteProblem {
+        offset,
+        is_error: false,
+        message,
+        hint: Some(hint.to_owned()),
+    };
+    let mut problems = Vec::new();
+    for (event, range) in events {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let lower = html.to_ascii_lowercase();
+                if lower.contains("<script") {
+                    problems.push(warn(
+                        range.start,
+                        "raw HTML with a <script> element".to_owned(),
+                        "the page works without scripts; remove it unless it is really needed",
+                    ));
+                }
+                if let Some(handler) = event_handler(&lower) {
+                    problems.push(warn(
+                        range.start,
+                        format!("raw HTML with an inline event handler `{handler}`"),
+                        "remove the handler; statements need no scripts",
+                    ));
+                }
+                if lower.contains("javascript:") {
+                    problems.push(warn(
+                        range.start,
+                        "raw HTML with a `javascript:` address".to_owned(),
+                        "link to an http(s) address instead",
+                    ));
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let scheme = dest_url.trim().to_ascii_lowercase();
+                if scheme.starts_with("javascript:") || scheme.starts_with("data:") || scheme.starts_with("vbscript:") {
+                    let shown: String = dest_url.chars().take(24).collect();
+                    problems.push(warn(
+                        range.start,
+                        format!("a link to `{shown}`"),
+                        "link to an http(s) address instead",
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// The first `on…=` attribute inside a tag of lower-cased HTML, such as `onclick`.
+fn event_handler(lower: &str) -> Option<String> {
+    lower.split('<').skip(1).filter_map(|tag| tag.split('>').next()).find_map(|tag| {
+        tag.match_indices("on").find_map(|(i, _)| {
+            let before = tag[..i].chars().next_back()?;
+            if !(before.is_whitespace() || before == '"' || before == '\'' || before == '/') {
+                return None;
+            }
+            let name: String = tag[i..].chars().take_while(char::is_ascii_alphabetic).collect();
+            let after = tag[i + name.len()..].trim_start();
+            (name.len() > 2 && after.starts_with('=')).then_some(name)
+        })
+    })
 }
 
 /// Joins neighbouring text events, which the parser splits at every candidate delimiter.
@@ -255,6 +326,24 @@ mod tests {
             diagnostics[0].to_string().lines().next(),
             Some("en.md:7:12: error: the note `[^nope]` is not defined")
         );
+    }
+
+    #[test]
+    fn risky_raw_html_and_links_are_warnings() {
+        let md = "<div onclick=\"x()\">a</div>\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <a href='javascript:y'>y</a>\n\n<p>Lonely onion=3</p>\n";
+        let (_, diagnostics) = parse(md);
+        let messages: Vec<String> =
+            diagnostics.iter().map(|d| format!("{}:{} {}", d.location.line, d.location.col, d.message)).collect();
+        assert_eq!(
+            messages,
+            [
+                "5:1 raw HTML with an inline event handler `onclick`",
+                "7:1 raw HTML with a <script> element",
+                "9:1 a link to `javascript:alert(1)`",
+                "9:26 raw HTML with a `javascript:` address",
+            ]
+        );
+        assert!(diagnostics.iter().all(|d| !d.is_error()));
     }
 
     #[test]

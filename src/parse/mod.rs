@@ -92,7 +92,14 @@ pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
     }
     // Newest first; the id breaks ties so the order never depends on the file system.
     corpus_statements.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
-    Ok(Corpus { site, registry, statements: corpus_statements, pages: corpus_pages, warnings: diagnostics })
+    Ok(Corpus {
+        site,
+        registry,
+        statements: corpus_statements,
+        pages: corpus_pages,
+        static_files: tree.static_files.clone(),
+        warnings: diagnostics,
+    })
 }
 
 /// Two folders may not publish the same slug in one language.

@@ -100,6 +100,12 @@ pub fn parse_instant(value: &str, tz: &TimeZone) -> Result<Timestamp, Refusal> {
             Refusal::new(format!("`{value}` does not exist in the site's time zone: {e}"), "pick a time that exists")
         });
     }
+    if value.len() > 10 {
+        return Err(Refusal::new(
+            format!("`{value}` is not a date and time"),
+            "write it as 2019-06-27T09:00:00-04:00 (hours 00–23), or a date alone: 2019-06-27",
+        ));
+    }
     let date = parse_date(value)?;
     date.to_zoned_datetime(tz.clone())
         .map(|z| z.timestamp())

@@ -74,6 +74,17 @@ fn describe(d: Diagnostic) -> Diagnostic {
         let expected = expected.trim_start_matches(", expected one of ").trim_start_matches(", expected ");
         Diagnostic { message: format!("`{value}` is not one of the allowed values"), ..d }
             .with_hint(format!("write one of: {expected}"))
+    } else if let Some(rest) = m.strip_prefix("missing field `") {
+        let key = rest.trim_end_matches('`');
+        Diagnostic { message: format!("the key `{key}` is missing"), ..d }
+    } else if m.starts_with("expected string scalar") {
+        Diagnostic { message: "expected a text here".to_owned(), ..d }
+            .with_hint("write a single value; put it in double quotes if it starts with [ or {")
+    } else if m.starts_with("expected sequence start") {
+        Diagnostic { message: "expected a list here".to_owned(), ..d }
+            .with_hint("write a list: one `- item` per line, or [a, b]")
+    } else if m.contains("did not find expected key") || m.contains("mapping values are not allowed") {
+        d.with_hint("check the indentation of this line and the line before it")
     } else if m.contains("invalid boolean") {
         d.with_hint("write `true` or `false`")
     } else {

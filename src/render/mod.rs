@@ -81,6 +81,10 @@ pub fn render(corpus: &Corpus, theme: &Theme, options: &RenderOptions) -> Result
             }
         }
     }
+    // The site's own static files win over the theme's.
+    for file in &corpus.static_files {
+        site.files.insert(file.rel.clone(), file.bytes.clone());
+    }
     for (rel, bytes) in &theme.static_files {
         site.files.entry(rel.clone()).or_insert_with(|| bytes.clone());
     }

@@ -137,8 +137,19 @@ fn compile_templates(files: &BTreeMap<String, ThemeFile>, diagnostics: &mut Diag
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
-        let at = sources.first().map_or_else(|| SourceLocation::file("themes"), |(_, _, p)| SourceLocation::file(p));
-        diagnostics.push(Diagnostic::error(at, format!("the theme's templates do not fit together: {e}")));
+        // Tera names the culprit (`no_such_filter`, a missing parent) but not where it is:
+        // find the first template that mentions it.
+        let message = e.to_string().trim_start_matches("error: ").to_owned();
+        let culprit = message.split('`').nth(1).filter(|c| !c.is_empty());
+        let at = culprit
+            .and_then(|c| {
+                sources
+                    .iter()
+                    .find_map(|(_, text, path)| text.find(c).map(|i| SourceLocation::at_offset(path, text, i, 1)))
+            })
+            .or_else(|| sources.first().map(|(_, _, p)| SourceLocation::file(p)))
+            .unwrap_or_else(|| SourceLocation::file("themes"));
+        diagnostics.push(Diagnostic::error(at, format!("template: {message}")));
         return None;
     }
     for required in TEMPLATES {

@@ -159,3 +159,11 @@ fn hostile_signer_names_are_neutralised_in_csv_and_cannot_end_the_json_ld() {
     assert!(!html.contains("<script>alert(1)"), "the name must be escaped everywhere");
     assert_eq!(html.matches("</script>").count(), 1, "only the JSON-LD block's own end tag");
 }
+
+#[test]
+fn static_files_are_copied_and_win_over_the_theme() {
+    let site = Fixture::base().file("static/logo.svg", "<svg/>").file("static/style.css", "body{}");
+    site.build_ok();
+    assert_eq!(site.output("logo.svg"), "<svg/>");
+    assert_eq!(site.output("style.css"), "body{}");
+}

@@ -9,4 +9,5 @@ mod build;
 mod example_site;
 mod feeds;
 mod fixture;
+mod interrupt;
 mod snapshots;

@@ -1,0 +1,263 @@
+//! Every internal link and `#fragment` of a rendered site must resolve.
+//!
+//! The pages are our own output, so a light scan of `id`, `href` and `src` attributes is
+//! enough; no HTML parser is needed. A link that leads to a statement that is not public
+//! (a draft, or under embargo) is reported as such, naming both statements, because
+//! that is how embargoes leak.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use crate::error::{Diagnostic, Diagnostics, SourceLocation};
+use crate::load::SourceTree;
+use crate::model::Corpus;
+use crate::render::urls::{Urls, output_file};
+use crate::render::{RenderOptions, Site, is_public};
+
+/// Why a path of the site is not published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withheld {
+    /// The statement's folder name.
+    pub id: String,
+    /// "a draft" or "under embargo until …".
+    pub reason: String,
+}
+
+/// Where the text of an output page came from, to locate a broken link in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSource {
+    /// The Markdown file (or template) it was rendered from.
+    pub path: PathBuf,
+    /// Its text, to find the line of a link.
+    pub text: String,
+}
+
+/// Checks the links of a rendered corpus: works out which paths are withheld and which
+/// source each statement or page came from, then runs [`check_links`].
+pub fn check_corpus_links(site: &Site, corpus: &Corpus, tree: &SourceTree, options: &RenderOptions) -> Diagnostics {
+    let base_url = options.base_url.as_deref().unwrap_or(&corpus.site.base_url);
+    let urls = Urls::new(base_url);
+    let texts: HashMap<&std::path::Path, &str> = tree
+        .statements
+        .iter()
+        .chain(&tree.pages)
+        .flat_map(|d| &d.texts)
+        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .collect();
+    let mut withheld = HashMap::new();
+    let mut sources = BTreeMap::new();
+    let mut source_of = |rel: String, t: &crate::model::Translation| {
+        let path = t.slug_location.path.clone();
+        let text = texts.get(path.as_path()).map(|t| (*t).to_owned()).unwrap_or_default();
+        sources.insert(output_file(&rel), PageSource { path, text });
+    };
+    for statement in &corpus.statements {
+        let public = is_public(statement, options);
+        for (lang, t) in &statement.translations {
+            let rel = Urls::statement(lang, &t.slug);
+            if public {
+                source_of(rel, t);
+            } else {
+                let reason = match statement.embargo {
+                    Some(e) if !statement.draft || options.drafts => format!(
+                        "under embargo until {}",
+                        e.to_zoned_datetime(corpus.site.timezone.clone()).strftime("%Y-%m-%d %H:%M %Z")
+                    ),
+                    _ => "a draft".to_owned(),
+                };
+                withheld.insert(rel, Withheld { id: statement.id.clone(), reason });
+            }
+        }
+    }
+    for page in &corpus.pages {
+        for (lang, t) in &page.translations {
+            source_of(Urls::page(lang, &t.slug), t);
+        }
+    }
+    check_links(site, &urls.absolute(""), urls.root(), &withheld, &sources)
+}
+
+/// Checks every page of `site`. `base_url` and `root` are the site's absolute URL and root
+/// path; `withheld` maps the paths of unpublished statements (`en/statements/x/`) to why.
+pub fn check_links(
+    site: &Site,
+    base_url: &str,
+    root: &str,
+    withheld: &HashMap<String, Withheld>,
+    sources: &BTreeMap<String, PageSource>,
+) -> Diagnostics {
+    let ids: HashMap<&str, HashSet<&str>> = site
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| {
+            (path.as_str(), attribute_values(std::str::from_utf8(bytes).unwrap_or_default(), "id").collect())
+        })
+        .collect();
+    let mut diagnostics = Diagnostics::new();
+    for (page, bytes) in site.files.iter().filter(|(path, _)| path.ends_with(".html")) {
+        let html = std::str::from_utf8(bytes).unwrap_or_default();
+        let mut reported = HashSet::new();
+        for href in attribute_values(html, "href").chain(attribute_values(html, "src")) {
+            let href = href.replace("&amp;", "&");
+            let Some((target, fragment)) = resolve(page, &href, base_url, root) else { continue };
+            let file = output_file(&target);
+            let problem = if let Some(w) = withheld.get(&target) {
+                Some(format!("links to the statement `{}`, which is {}: {href}", w.id, w.reason))
+            } else if !site.files.contains_key(&file) {
+                Some(format!("links to a page that does not exist: {href}"))
+            } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                let found = ids.get(file.as_str()).is_some_and(|set| set.contains(fragment.as_str()));
+                (!found).then(|| {
+                    format!(
+                        "links to `#{fragment}`, which is not on {}: {href}",
+                        if target == page_dir(page) { "this page".to_owned() } else { format!("/{target}") }
+                    )
+                })
+            } else {
+                None
+            };
+            if let Some(message) = problem
+                && reported.insert(message.clone())
+            {
+                let location = match sources.get(page.as_str()) {
+                    Some(source) => locate(source, &href),
+                    None => SourceLocation::file(PathBuf::from(page)),
+                };
+                diagnostics
+                    .push(Diagnostic::error(location, message).with_hint(format!("found in the output page /{page}")));
+            }
+        }
+    }
+    diagnostics
+}
+
+/// The folder a page file serves: `en/x/index.html` → `en/x/`.
+fn page_dir(page: &str) -> String {
+    page.strip_suffix("index.html").map_or_else(|| page.to_owned(), str::to_owned)
+}
+
+/// The site path and fragment a link leads to, or `None` when it leaves the site.
+fn resolve(page: &str, href: &str, base_url: &str, root: &str) -> Option<(String, Option<String>)> {
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_owned())),
+        None => (href, None),
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    let joined = if let Some(rest) = path.strip_prefix(base_url) {
+        rest.to_owned()
+    } else if path.contains(':') || path.starts_with("//") {
+        return None;
+    } else if let Some(rest) = path.strip_prefix(root) {
+        rest.to_owned()
+    } else if path.starts_with('/') {
+        // Outside the site's base path: not ours to check.
+        return None;
+    } else {
+        let dir = page.rfind('/').map_or("", |i| &page[..=i]);
+        format!("{dir}{path}")
+    };
+    Some((normalise(&joined), fragment))
+}
+
+/// Removes `.` and `..` segments; a trailing `/` is kept.
+fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    joined.trim_start_matches('/').to_owned()
+}
+
+/// Every value of `name="…"` or `name='…'` in `html`.
+fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    html.match_indices(name).filter_map(move |(i, _)| {
+        let before = html[..i].chars().next_back()?;
+        if !before.is_whitespace() {
+            return None;
+        }
+        let rest = html[i + name.len()..].strip_prefix('=')?;
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let value = &rest[1..];
+        value.find(quote).map(|end| &value[..end])
+    })
+}
+
+/// The line and column of `href` in the page's source, or the file's start.
+fn locate(source: &PageSource, href: &str) -> SourceLocation {
+    match source.text.find(href) {
+        Some(offset) => SourceLocation::at_offset(&source.path, &source.text, offset, 1),
+        None => SourceLocation::file(&source.path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> Site {
+        Site { files: files.iter().map(|(p, c)| ((*p).to_owned(), c.as_bytes().to_vec())).collect(), ..Site::default() }
+    }
+
+    fn messages(site: &Site, withheld: &HashMap<String, Withheld>) -> Vec<String> {
+        check_links(site, "https://e.org/", "/", withheld, &BTreeMap::new()).into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn links_and_fragments_resolve_in_every_form() {
+        let s = site(&[
+            (
+                "index.html",
+                "<a href=\"/en/\">en</a> <a href=\"https://e.org/en/#top\">top</a> <a href=\"https://other.org/x\">x</a>",
+            ),
+            (
+                "en/index.html",
+                "<h1 id=\"top\">T</h1><a href=\"a/#n-1\">a</a> <a href=\"../style.css\">css</a> <a href=\"mailto:x@e.org\">m</a>",
+            ),
+            ("en/a/index.html", "<li id=\"n-1\">note</li><a href=\"#n-1\">back</a>"),
+            ("style.css", ""),
+        ]);
+        assert_eq!(messages(&s, &HashMap::new()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn broken_links_fragments_and_withheld_statements_are_errors() {
+        let s = site(&[(
+            "en/index.html",
+            "<a href=\"/en/missing/\">x</a> <a href=\"#nowhere\">y</a> <a href=\"/en/statements/secret/\">z</a>",
+        )]);
+        let withheld = HashMap::from([(
+            "en/statements/secret/".to_owned(),
+            Withheld { id: "secret".to_owned(), reason: "under embargo until 27 June 2019 09:00".to_owned() },
+        )]);
+        assert_eq!(
+            messages(&s, &withheld),
+            [
+                "links to a page that does not exist: /en/missing/",
+                "links to `#nowhere`, which is not on this page: #nowhere",
+                "links to the statement `secret`, which is under embargo until 27 June 2019 09:00: /en/statements/secret/",
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_normalise() {
+        assert_eq!(normalise("en/a/../b/./c/"), "en/b/c/");
+        assert_eq!(
+            resolve("en/a/index.html", "../b/#x", "https://e.org/", "/"),
+            Some(("en/b/".to_owned(), Some("x".to_owned())))
+        );
+        assert_eq!(
+            resolve("en/index.html", "https://e.org/sub/x/", "https://e.org/sub/", "/sub/"),
+            Some(("x/".to_owned(), None))
+        );
+        assert_eq!(resolve("en/index.html", "/elsewhere/", "https://e.org/sub/", "/sub/"), None);
+    }
+}
