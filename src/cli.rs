@@ -51,6 +51,15 @@ pub struct CheckArgs {
     /// Check as if it were this instant (RFC 3339).
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
+    /// Also fetch every link to another site and report the broken ones.
+    #[arg(long)]
+    pub external: bool,
+    /// With --external: how many requests at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+    /// With --external: seconds allowed for one link.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub timeout: u64,
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod external;
 pub mod links;
 pub mod load;
 pub mod model;
@@ -42,6 +43,8 @@ pub struct BuildOptions {
     pub now: Option<Timestamp>,
     /// Publish drafts.
     pub drafts: bool,
+    /// `check` only: also fetch links to other sites.
+    pub external: Option<external::ExternalOptions>,
 }
 
 impl BuildOptions {
@@ -66,6 +69,19 @@ pub struct Report {
 
 /// Loads, parses and renders the site: everything but writing.
 pub fn render_site(options: &BuildOptions) -> Result<(Site, Diagnostics)> {
+    render_all(options).map(|r| (r.site, r.diagnostics))
+}
+
+/// Everything a run produced before writing, for `check` to look further into.
+struct Rendered {
+    tree: load::SourceTree,
+    corpus: model::Corpus,
+    render_options: RenderOptions,
+    site: Site,
+    diagnostics: Diagnostics,
+}
+
+fn render_all(options: &BuildOptions) -> Result<Rendered> {
     let tree = load::load(&options.root)?;
     let corpus = parse::parse(&tree).map_err(Error::Content)?;
     let theme = render::load_theme(&tree, &corpus.site).map_err(|mut d| {
@@ -87,11 +103,11 @@ pub fn render_site(options: &BuildOptions) -> Result<(Site, Diagnostics)> {
         Error::Content(d)
     })?;
     let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &render_options);
-    diagnostics.extend(corpus.warnings);
+    diagnostics.extend(corpus.warnings.clone());
     if diagnostics.has_errors() {
         return Err(Error::Content(diagnostics));
     }
-    Ok((site, diagnostics))
+    Ok(Rendered { tree, corpus, render_options, site, diagnostics })
 }
 
 /// `undersigned build`: renders the site and swaps it into the output folder.
@@ -105,8 +121,37 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
 
 /// `undersigned check`: everything `build` checks; writes nothing.
 pub fn check(options: &BuildOptions) -> Result<Report> {
-    let (site, warnings) = render_site(options)?;
+    let Rendered { tree, corpus, render_options, site, diagnostics: mut warnings } = render_all(options)?;
+    warnings.extend(unused_signatories(&corpus));
+    if let Some(external_options) = options.external {
+        let scope = links::LinkScope::of(&corpus, &tree, &render_options);
+        let broken = external::check_external(&links::external_links(&site, &scope), &scope, external_options);
+        if broken.has_errors() {
+            warnings.extend(broken);
+            return Err(Error::Content(warnings));
+        }
+    }
     Ok(Report { pages: site.pages, files: site.files.len(), languages: site.languages, warnings })
+}
+
+/// Registry entries that no statement lists: a warning, since ids are kept forever but an
+/// unused one is often a typo's twin.
+fn unused_signatories(corpus: &model::Corpus) -> Vec<error::Diagnostic> {
+    let used: std::collections::HashSet<&str> =
+        corpus.statements.iter().flat_map(|s| &s.signers).map(|s| s.signatory.id.as_str()).collect();
+    corpus
+        .registry
+        .signatories
+        .iter()
+        .filter(|s| !used.contains(s.id.as_str()))
+        .map(|s| {
+            error::Diagnostic::warning(
+                s.defined_at.clone(),
+                format!("the signatory `{}` has signed no statement", s.id),
+            )
+            .with_hint("keep it if it signed a statement that was removed; otherwise check the statements' ids")
+        })
+        .collect()
 }
 
 /// The instant builds happen at: `SOURCE_DATE_EPOCH` if set (reproducible builds), else now.

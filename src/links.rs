@@ -32,49 +32,135 @@ pub struct PageSource {
     pub text: String,
 }
 
-/// Checks the links of a rendered corpus: works out which paths are withheld and which
-/// source each statement or page came from, then runs [`check_links`].
+/// What link checks need to know about a site beyond its files.
+#[derive(Debug, Clone, Default)]
+pub struct LinkScope {
+    /// Absolute URL of the site root, ending with `/`.
+    pub base_url: String,
+    /// Path of the site root, ending with `/`.
+    pub root: String,
+    /// Paths of unpublished statements (`en/statements/x/`) and why they are withheld.
+    pub withheld: HashMap<String, Withheld>,
+    /// The source of each output page rendered from Markdown.
+    pub sources: BTreeMap<String, PageSource>,
+}
+
+/// Checks the links of a rendered corpus: internal links and anchors, and hreflang sets.
 pub fn check_corpus_links(site: &Site, corpus: &Corpus, tree: &SourceTree, options: &RenderOptions) -> Diagnostics {
-    let base_url = options.base_url.as_deref().unwrap_or(&corpus.site.base_url);
-    let urls = Urls::new(base_url);
-    let texts: HashMap<&std::path::Path, &str> = tree
-        .statements
-        .iter()
-        .chain(&tree.pages)
-        .flat_map(|d| &d.texts)
-        .map(|f| (f.path.as_path(), f.text.as_str()))
-        .collect();
-    let mut withheld = HashMap::new();
-    let mut sources = BTreeMap::new();
-    let mut source_of = |rel: String, t: &crate::model::Translation| {
-        let path = t.slug_location.path.clone();
-        let text = texts.get(path.as_path()).map(|t| (*t).to_owned()).unwrap_or_default();
-        sources.insert(output_file(&rel), PageSource { path, text });
-    };
-    for statement in &corpus.statements {
-        let public = is_public(statement, options);
-        for (lang, t) in &statement.translations {
-            let rel = Urls::statement(lang, &t.slug);
-            if public {
-                source_of(rel, t);
-            } else {
-                let reason = match statement.embargo {
-                    Some(e) if !statement.draft || options.drafts => format!(
-                        "under embargo until {}",
-                        e.to_zoned_datetime(corpus.site.timezone.clone()).strftime("%Y-%m-%d %H:%M %Z")
-                    ),
-                    _ => "a draft".to_owned(),
-                };
-                withheld.insert(rel, Withheld { id: statement.id.clone(), reason });
+    let scope = LinkScope::of(corpus, tree, options);
+    let mut diagnostics = check_links(site, &scope.base_url, &scope.root, &scope.withheld, &scope.sources);
+    diagnostics.extend(check_hreflang(site, &scope.base_url));
+    diagnostics
+}
+
+impl LinkScope {
+    /// Works out which paths are withheld and which source each page came from.
+    pub fn of(corpus: &Corpus, tree: &SourceTree, options: &RenderOptions) -> Self {
+        let base_url = options.base_url.as_deref().unwrap_or(&corpus.site.base_url);
+        let urls = Urls::new(base_url);
+        let texts: HashMap<&std::path::Path, &str> = tree
+            .statements
+            .iter()
+            .chain(&tree.pages)
+            .flat_map(|d| &d.texts)
+            .map(|f| (f.path.as_path(), f.text.as_str()))
+            .collect();
+        let mut withheld = HashMap::new();
+        let mut sources = BTreeMap::new();
+        let mut source_of = |rel: String, t: &crate::model::Translation| {
+            let path = t.slug_location.path.clone();
+            let text = texts.get(path.as_path()).map(|t| (*t).to_owned()).unwrap_or_default();
+            sources.insert(output_file(&rel), PageSource { path, text });
+        };
+        for statement in &corpus.statements {
+            let public = is_public(statement, options);
+            for (lang, t) in &statement.translations {
+                let rel = Urls::statement(lang, &t.slug);
+                if public {
+                    source_of(rel, t);
+                } else {
+                    let reason = match statement.embargo {
+                        Some(e) if !statement.draft || options.drafts => format!(
+                            "under embargo until {}",
+                            e.to_zoned_datetime(corpus.site.timezone.clone()).strftime("%Y-%m-%d %H:%M %Z")
+                        ),
+                        _ => "a draft".to_owned(),
+                    };
+                    withheld.insert(rel, Withheld { id: statement.id.clone(), reason });
+                }
+            }
+        }
+        for page in &corpus.pages {
+            for (lang, t) in &page.translations {
+                source_of(Urls::page(lang, &t.slug), t);
+            }
+        }
+        Self { base_url: urls.absolute(""), root: urls.root().to_owned(), withheld, sources }
+    }
+
+    /// Where a link found in output page `page` was written.
+    pub fn locate(&self, page: &str, href: &str) -> SourceLocation {
+        match self.sources.get(page) {
+            Some(source) => locate(source, href),
+            None => SourceLocation::file(PathBuf::from(page)),
+        }
+    }
+}
+
+/// Every page's `hreflang` alternates must list it back, in the same language.
+pub fn check_hreflang(site: &Site, base_url: &str) -> Diagnostics {
+    let prefix = "<link rel=\"alternate\" hreflang=\"";
+    let mut sets: BTreeMap<String, (String, Vec<(String, String)>)> = BTreeMap::new();
+    for (page, bytes) in site.files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = std::str::from_utf8(bytes).unwrap_or_default();
+        let alternates: Vec<(String, String)> = html
+            .match_indices(prefix)
+            .filter_map(|(i, _)| {
+                let rest = &html[i + prefix.len()..];
+                let (lang, rest) = rest.split_once("\" href=\"")?;
+                Some((lang.to_owned(), rest.split('"').next()?.replace("&amp;", "&")))
+            })
+            .filter(|(lang, _)| lang != "x-default")
+            .collect();
+        let url = format!("{base_url}{}", page.strip_suffix("index.html").unwrap_or(page));
+        if let Some((lang, _)) = alternates.iter().find(|(_, href)| *href == url) {
+            sets.insert(url, (lang.clone(), alternates));
+        }
+    }
+    let mut diagnostics = Diagnostics::new();
+    for (url, (lang, alternates)) in &sets {
+        for (other_lang, href) in alternates.iter().filter(|(_, h)| h != url) {
+            let back = sets.get(href).is_some_and(|(_, theirs)| theirs.iter().any(|(l, h)| l == lang && h == url));
+            if !back {
+                diagnostics.push(
+                    Diagnostic::error(
+                        SourceLocation::file(PathBuf::from(url.trim_start_matches(base_url))),
+                        format!(
+                            "the {other_lang} version {href} does not list this page ({url}) as its {lang} version"
+                        ),
+                    )
+                    .with_hint("hreflang links must be reciprocal; check the theme's <link rel=\"alternate\"> tags"),
+                );
             }
         }
     }
-    for page in &corpus.pages {
-        for (lang, t) in &page.translations {
-            source_of(Urls::page(lang, &t.slug), t);
+    diagnostics
+}
+
+/// Every link to another site, with the output page it is on.
+pub fn external_links(site: &Site, scope: &LinkScope) -> Vec<(String, String)> {
+    let mut links = Vec::new();
+    for (page, bytes) in site.files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = std::str::from_utf8(bytes).unwrap_or_default();
+        for href in attribute_values(html, "href").chain(attribute_values(html, "src")) {
+            let href = href.replace("&amp;", "&");
+            let lower = href.to_ascii_lowercase();
+            if (lower.starts_with("http://") || lower.starts_with("https://")) && !href.starts_with(&scope.base_url) {
+                links.push((href, page.clone()));
+            }
         }
     }
-    check_links(site, &urls.absolute(""), urls.root(), &withheld, &sources)
+    links
 }
 
 /// Checks every page of `site`. `base_url` and `root` are the site's absolute URL and root
@@ -192,7 +278,9 @@ fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'
 
 /// The line and column of `href` in the page's source, or the file's start.
 fn locate(source: &PageSource, href: &str) -> SourceLocation {
-    match source.text.find(href) {
+    // Bare addresses were written without the scheme that linking added.
+    let bare = href.strip_prefix("https://").or_else(|| href.strip_prefix("http://")).unwrap_or(href);
+    match source.text.find(href).or_else(|| source.text.find(bare)) {
         Some(offset) => SourceLocation::at_offset(&source.path, &source.text, offset, 1),
         None => SourceLocation::file(&source.path),
     }

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
                     base_url: args.base_url,
                     now,
                     drafts: args.drafts,
+                    external: None,
                 },
                 Err(e) => return report_error(&e),
             };
@@ -30,7 +31,15 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => {
             let options = match now_arg(args.now.as_deref()) {
-                Ok(now) => BuildOptions { root: args.root, now, ..BuildOptions::default() },
+                Ok(now) => BuildOptions {
+                    root: args.root,
+                    now,
+                    external: args.external.then_some(undersigned::external::ExternalOptions {
+                        concurrency: args.concurrency,
+                        timeout: std::time::Duration::from_secs(args.timeout),
+                    }),
+                    ..BuildOptions::default()
+                },
                 Err(e) => return report_error(&e),
             };
             ("checked", undersigned::check(&options))

@@ -44,6 +44,12 @@ fn write_tree(site: &Site, root: &Path) -> Result<()> {
     fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
     let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for (rel, bytes) in &site.files {
+        // Slugs and file names are checked long before, but a path that could leave the
+        // output folder is refused here too: nothing is ever written outside it.
+        let safe = Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !safe || rel.is_empty() {
+            return Err(Error::io(rel, std::io::Error::other("refusing to write a path outside the output folder")));
+        }
         let path = root.join(rel);
         if let Some(dir) = path.parent()
             && made.insert(dir.to_path_buf())
@@ -108,6 +114,17 @@ mod tests {
         assert!(!out.join("old.txt").exists());
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, ["public"]);
+    }
+
+    #[test]
+    fn paths_that_leave_the_output_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in ["../escape.html", "/etc/passwd", "a/../../b"] {
+            let err = write_site(&site(&[(bad, "x")]), &dir.path().join("public")).unwrap_err();
+            assert!(err.to_string().contains("outside the output folder"), "{bad}: {err}");
+        }
+        assert!(!dir.path().join("escape.html").exists());
+        assert!(!dir.path().join("public").exists());
     }
 
     #[test]

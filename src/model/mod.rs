@@ -157,6 +157,8 @@ pub struct Signatory {
     pub url: Option<String>,
     /// For individuals: affiliation, for identification only.
     pub affiliation: Option<Localized>,
+    /// Where the entry's id is written in signatories.yaml.
+    pub defined_at: crate::error::SourceLocation,
 }
 
 /// Every signatory, by id.

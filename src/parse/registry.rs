@@ -106,6 +106,7 @@ pub fn parse_registry(path: &Path, text: &str, languages: &[Lang], diagnostics: 
             continue;
         };
         registry.push(Signatory {
+            defined_at: at(&entry.id),
             id: entry.id.value,
             name,
             kind: match entry.kind {

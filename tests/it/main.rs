@@ -6,6 +6,7 @@
 
 mod bad_input;
 mod build;
+mod check;
 mod example_site;
 mod feeds;
 mod fixture;
