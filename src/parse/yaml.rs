@@ -86,7 +86,8 @@ fn describe(d: Diagnostic) -> Diagnostic {
     } else if m.contains("did not find expected key") || m.contains("mapping values are not allowed") {
         d.with_hint("check the indentation of this line and the line before it")
     } else if m.contains("invalid boolean") {
-        d.with_hint("write `true` or `false`")
+        Diagnostic { message: "expected `true` or `false`".to_owned(), ..d }
+            .with_hint("YAML 1.2 booleans are only true and false (not yes/no/on/off)")
     } else {
         d
     }
