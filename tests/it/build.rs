@@ -167,3 +167,29 @@ fn static_files_are_copied_and_win_over_the_theme() {
     assert_eq!(site.output("logo.svg"), "<svg/>");
     assert_eq!(site.output("style.css"), "body{}");
 }
+
+#[test]
+fn hostile_strings_from_yaml_are_escaped_in_every_output() {
+    let evil = "<b>bold</b> & \"quotes\" 'single' </script> ]]> {{ t }}";
+    let yaml = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let site = Fixture::base()
+        .file(
+            "content/statements/sample/en.md",
+            format!("---\ntitle: {}\nsummary: {}\naddressee: {}\n---\nBody.\n", yaml(evil), yaml(evil), yaml(evil)),
+        )
+        .file("content/statements/sample/statement.yaml", format!("date: 2019-06-27\nsignatories: [zeta-network]\ntags: [{}]\n", yaml(evil)));
+    site.build_ok();
+    let html = site.output("en/statements/sample/index.html");
+    assert!(!html.contains("<b>bold</b>"), "raw markup from YAML reached the page");
+    assert!(html.contains("&lt;b&gt;bold&lt;&#x2F;b&gt;") || html.contains("&lt;b&gt;bold&lt;/b&gt;"), "escaped title expected");
+    assert_eq!(html.matches("</script>").count(), 1, "only the JSON-LD block's own end tag");
+    for feed in ["en/feed.xml", "en/atom.xml", "en/feed.json"] {
+        let parsed = feed_rs::parser::parse(site.output(feed).as_bytes()).unwrap_or_else(|e| panic!("{feed}: {e}"));
+        let title = parsed.entries.iter().find_map(|e| e.title.as_ref()).map(|t| t.content.clone());
+        assert_eq!(title.as_deref(), Some(evil), "{feed}");
+    }
+    let data: serde_json::Value =
+        serde_json::from_str(&site.output("en/statements/sample/statement.json")).expect("statement.json is JSON");
+    assert_eq!(data["title"], evil);
+    assert!(site.output("sitemap.xml").contains("<loc>https://fixture.example.org/en/statements/sample/</loc>"));
+}
