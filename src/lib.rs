@@ -92,6 +92,7 @@ fn render_all(options: &BuildOptions) -> Result<Rendered> {
         now: options.now.unwrap_or_else(now),
         drafts: options.drafts,
         base_url: options.base_url.clone(),
+        preview: false,
     };
     if let Some(url) = &render_options.base_url
         && let Err(r) = parse::values::check_web_url(url)

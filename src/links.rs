@@ -291,7 +291,7 @@ mod tests {
     use super::*;
 
     fn site(files: &[(&str, &str)]) -> Site {
-        Site { files: files.iter().map(|(p, c)| ((*p).to_owned(), c.as_bytes().to_vec())).collect(), ..Site::default() }
+        Site { files: files.iter().map(|(p, c)| ((*p).to_owned(), c.as_bytes().into())).collect(), ..Site::default() }
     }
 
     fn messages(site: &Site, withheld: &HashMap<String, Withheld>) -> Vec<String> {

@@ -101,7 +101,7 @@ mod tests {
     use super::*;
 
     fn site(files: &[(&str, &str)]) -> Site {
-        Site { files: files.iter().map(|(p, c)| ((*p).to_owned(), c.as_bytes().to_vec())).collect(), ..Site::default() }
+        Site { files: files.iter().map(|(p, c)| ((*p).to_owned(), c.as_bytes().into())).collect(), ..Site::default() }
     }
 
     #[test]

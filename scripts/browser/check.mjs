@@ -134,7 +134,7 @@ async function checkHtml(siteDir) {
   }
   let errors = 0;
   for (const [file, messages] of byFile) {
-    const rel = path.relative(process.cwd(), file);
+    const rel = path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file);
     for (const m of messages) {
       const line = m.lastLine ?? m.firstLine ?? 0;
       const col = m.firstColumn ?? m.lastColumn ?? 0;

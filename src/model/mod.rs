@@ -314,7 +314,7 @@ pub struct Corpus {
     /// `signatories.yaml`.
     pub registry: Registry,
     /// Statements, newest first (ties by id).
-    pub statements: Vec<Statement>,
+    pub statements: Vec<Arc<Statement>>,
     /// Plain pages, by folder name.
     pub pages: Vec<Page>,
     /// The site's own files under `static/`, copied to the output root as they are.

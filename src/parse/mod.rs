@@ -15,6 +15,8 @@ pub mod yaml;
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
@@ -76,7 +78,7 @@ pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
     let mut corpus_statements = Vec::new();
     for (statement, out) in statements {
         diagnostics.extend(out);
-        corpus_statements.extend(statement);
+        corpus_statements.extend(statement.map(Arc::new));
     }
     let mut corpus_pages = Vec::new();
     for (page, out) in pages {

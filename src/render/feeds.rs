@@ -30,6 +30,12 @@ pub struct FeedEntry {
     pub tags: Vec<String>,
 }
 
+impl AsRef<FeedEntry> for FeedEntry {
+    fn as_ref(&self) -> &FeedEntry {
+        self
+    }
+}
+
 /// What describes one language's feeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedMeta {
@@ -58,9 +64,10 @@ pub fn entry_id(base_url: &str, date: &str, statement_id: &str, lang: &str) -> S
 }
 
 /// RSS 2.0: the summary as `description`, the full text as `content:encoded`.
-pub fn rss(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
+pub fn rss(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
     let items = entries
         .iter()
+        .map(AsRef::as_ref)
         .map(|e| rss::Item {
             title: Some(e.title.clone()),
             link: Some(e.url.clone()),
@@ -77,7 +84,7 @@ pub fn rss(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
         link: meta.home_url.clone(),
         description: meta.description.clone(),
         language: Some(meta.lang.clone()),
-        last_build_date: entries.iter().map(|e| e.updated).max().map(|t| rfc2822(t, &meta.timezone)),
+        last_build_date: entries.iter().map(|e| e.as_ref().updated).max().map(|t| rfc2822(t, &meta.timezone)),
         generator: Some("undersigned".to_owned()),
         items,
         ..rss::Channel::default()
@@ -86,7 +93,7 @@ pub fn rss(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
 }
 
 /// Atom 1.0, with `xml:lang` on the feed.
-pub fn atom(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
+pub fn atom(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
     use atom_syndication::{Category, Content, Entry, Feed, Link, Text};
     let link = |href: &str, rel: &str, mime: &str| Link {
         href: href.to_owned(),
@@ -97,6 +104,7 @@ pub fn atom(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
     };
     let entries_out = entries
         .iter()
+        .map(AsRef::as_ref)
         .map(|e| Entry {
             id: e.id.clone(),
             title: Text::plain(e.title.clone()),
@@ -114,7 +122,7 @@ pub fn atom(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
             ..Entry::default()
         })
         .collect();
-    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(Timestamp::UNIX_EPOCH);
+    let updated = entries.iter().map(|e| e.as_ref().updated).max().unwrap_or(Timestamp::UNIX_EPOCH);
     let feed = Feed {
         title: Text::plain(meta.title.clone()),
         id: meta.atom_url.clone(),
@@ -133,7 +141,7 @@ pub fn atom(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
 }
 
 /// JSON Feed 1.1.
-pub fn json_feed(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
+pub fn json_feed(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
     #[derive(Serialize)]
     struct Feed<'a> {
         version: &'static str,
@@ -167,6 +175,7 @@ pub fn json_feed(meta: &FeedMeta, entries: &[FeedEntry]) -> String {
         language: &meta.lang,
         items: entries
             .iter()
+            .map(AsRef::as_ref)
             .map(|e| Item {
                 id: &e.id,
                 url: &e.url,

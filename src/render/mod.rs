@@ -14,16 +14,17 @@ mod sitemap;
 pub mod theme;
 pub mod urls;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
 
-use self::plan::{Plan, Version};
+use self::plan::{Job, Plan, Version};
 pub use self::theme::{Theme, load_theme};
 use self::urls::Urls;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::model::{Corpus, Statement};
+use crate::model::{Corpus, Lang, Statement};
 
 /// What a build decides beyond the content.
 #[derive(Debug, Clone)]
@@ -34,60 +35,134 @@ pub struct RenderOptions {
     pub drafts: bool,
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
+    /// A preview (`serve`): embargoed statements are shown, with a banner saying so.
+    pub preview: bool,
 }
 
 /// Every output file, by path relative to the output folder (`/` separators).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Site {
-    /// File contents by path.
-    pub files: BTreeMap<String, Vec<u8>>,
+    /// File contents by path; shared, so a preview can keep most of a site between builds.
+    pub files: BTreeMap<String, Bytes>,
     /// How many HTML pages there are.
     pub pages: usize,
     /// How many languages.
     pub languages: usize,
+    /// The files each statement produced (its pages, data files and copied assets).
+    pub by_statement: BTreeMap<String, Vec<String>>,
+}
+
+/// The content of one output file.
+pub type Bytes = Arc<[u8]>;
+
+/// What can be kept from one render to the next (used by `serve`).
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    /// Feed entries by statement id and language: the full text written again with
+    /// absolute links is the costliest part of a feed.
+    feed_entries: Mutex<HashMap<(String, Lang), Arc<feeds::FeedEntry>>>,
+}
+
+impl RenderCache {
+    /// Forgets what was kept for one statement.
+    pub fn invalidate(&self, statement_id: &str) {
+        self.lock().retain(|(id, _), _| id != statement_id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Lang), Arc<feeds::FeedEntry>>> {
+        // The map stays consistent even if a render thread panicked while holding it.
+        self.feed_entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A previous render to build on: only `changed` is rendered again (with every listing).
+#[derive(Debug, Clone, Copy)]
+pub struct Reuse<'a> {
+    /// The last good site.
+    pub previous: &'a Site,
+    /// The statement (folder name) that changed, appeared or disappeared.
+    pub changed: &'a str,
 }
 
 /// Renders the whole site.
 pub fn render(corpus: &Corpus, theme: &Theme, options: &RenderOptions) -> Result<Site, Diagnostics> {
+    render_with(corpus, theme, options, &RenderCache::default(), None)
+}
+
+/// Renders the site, or, with `reuse`, only what one changed statement affects: its own
+/// pages, every index, feed and the sitemap. Everything else is taken from the previous site.
+pub fn render_with(
+    corpus: &Corpus,
+    theme: &Theme,
+    options: &RenderOptions,
+    cache: &RenderCache,
+    reuse: Option<Reuse<'_>>,
+) -> Result<Site, Diagnostics> {
     let base_url = options.base_url.as_deref().unwrap_or(&corpus.site.base_url);
     let urls = Urls::new(base_url);
-    let public: Vec<&Statement> = corpus.statements.iter().filter(|s| is_public(s, options)).collect();
+    let public: Vec<&Statement> =
+        corpus.statements.iter().map(|s| s.as_ref()).filter(|s| is_public(s, options)).collect();
     let plan = Plan::new(corpus, &public);
     let mut diagnostics = plan.check_paths();
 
-    let jobs = plan.jobs();
-    let ctx = pages::Shared::new(theme, &urls, &plan);
-    let rendered: Vec<Result<pages::Files, Diagnostic>> = jobs.par_iter().map(|job| ctx.render(job)).collect();
+    let wanted = |id: &str| reuse.is_none_or(|r| r.changed == id);
+    let mut jobs = plan.jobs();
+    jobs.retain(|job| !matches!(job, Job::Statement(s, _) if !wanted(&s.id)));
+    let ctx = pages::Shared::new(theme, &urls, &plan, cache, options);
+    let rendered: Vec<(Option<&str>, Result<pages::Files, Diagnostic>)> = jobs
+        .par_iter()
+        .map(|job| {
+            let owner = match job {
+                Job::Statement(s, _) => Some(s.id.as_str()),
+                _ => None,
+            };
+            (owner, ctx.render(job))
+        })
+        .collect();
 
     let mut site = Site { languages: corpus.site.languages.len(), ..Site::default() };
-    for result in rendered {
+    if let Some(reuse) = reuse {
+        site.files = reuse.previous.files.clone();
+        site.by_statement = reuse.previous.by_statement.clone();
+        for path in site.by_statement.remove(reuse.changed).unwrap_or_default() {
+            site.files.remove(&path);
+        }
+    }
+    for (owner, result) in rendered {
         match result {
             Ok(files) => {
                 for (path, bytes) in files {
-                    site.pages += usize::from(path.ends_with(".html"));
-                    site.files.insert(path, bytes);
+                    if let Some(id) = owner {
+                        site.by_statement.entry(id.to_owned()).or_default().push(path.clone());
+                    }
+                    site.files.insert(path, bytes.into());
                 }
             }
             Err(d) => diagnostics.push(d),
         }
     }
-    for statement in &public {
-        for version in plan.versions(&statement.id) {
-            if let Version::Written { slug, .. } = &version.1 {
-                let folder = Urls::statement(&version.0, slug);
+    for statement in public.iter().filter(|s| wanted(&s.id)) {
+        for (lang, version) in plan.versions(&statement.id) {
+            if let Version::Written { slug, .. } = &version {
+                let folder = Urls::statement(&lang, slug);
                 for asset in &statement.assets {
-                    site.files.insert(format!("{folder}{}", asset.rel), asset.bytes.clone());
+                    let path = format!("{folder}{}", asset.rel);
+                    site.by_statement.entry(statement.id.clone()).or_default().push(path.clone());
+                    site.files.insert(path, asset.bytes.as_slice().into());
                 }
             }
         }
     }
-    // The site's own static files win over the theme's.
-    for file in &corpus.static_files {
-        site.files.insert(file.rel.clone(), file.bytes.clone());
+    if reuse.is_none() {
+        // The site's own static files win over the theme's.
+        for file in &corpus.static_files {
+            site.files.insert(file.rel.clone(), file.bytes.as_slice().into());
+        }
+        for (rel, bytes) in &theme.static_files {
+            site.files.entry(rel.clone()).or_insert_with(|| bytes.as_slice().into());
+        }
     }
-    for (rel, bytes) in &theme.static_files {
-        site.files.entry(rel.clone()).or_insert_with(|| bytes.clone());
-    }
+    site.pages = site.files.keys().filter(|p| p.ends_with(".html")).count();
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -96,5 +171,5 @@ pub fn render(corpus: &Corpus, theme: &Theme, options: &RenderOptions) -> Result
 
 /// Whether a statement may be published under these options.
 pub fn is_public(statement: &Statement, options: &RenderOptions) -> bool {
-    (!statement.draft || options.drafts) && statement.embargo.is_none_or(|e| e <= options.now)
+    (!statement.draft || options.drafts) && (options.preview || statement.embargo.is_none_or(|e| e <= options.now))
 }

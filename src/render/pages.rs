@@ -4,12 +4,12 @@
 //! The context names here are the theme's contract; README's theming section lists them.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use tera::Context;
 
-use super::Theme;
 use super::collate::NameOrder;
 use super::data::{self, SignerRecord};
 use super::feeds::{self, FeedEntry, FeedMeta};
@@ -18,6 +18,7 @@ use super::i18n::I18n;
 use super::plan::{Job, Plan, Version, last_change, page_file};
 use super::sitemap;
 use super::urls::Urls;
+use super::{RenderCache, RenderOptions, Theme};
 use crate::error::{Diagnostic, SourceLocation};
 use crate::model::{Corpus, Lang, SignatoryKind, Signer, Statement, Translation};
 
@@ -35,6 +36,8 @@ pub struct Shared<'a> {
     urls: &'a Urls,
     plan: &'a Plan<'a>,
     orders: BTreeMap<Lang, NameOrder>,
+    cache: &'a RenderCache,
+    options: &'a RenderOptions,
 }
 
 /// Files produced by one job: path and content.
@@ -42,10 +45,16 @@ pub type Files = Vec<(String, Vec<u8>)>;
 
 impl<'a> Shared<'a> {
     /// Prepares what jobs share (one collator per language).
-    pub fn new(theme: &'a Theme, urls: &'a Urls, plan: &'a Plan<'a>) -> Self {
+    pub fn new(
+        theme: &'a Theme,
+        urls: &'a Urls,
+        plan: &'a Plan<'a>,
+        cache: &'a RenderCache,
+        options: &'a RenderOptions,
+    ) -> Self {
         let corpus = plan.corpus;
         let orders = corpus.site.languages.iter().map(|l| (l.clone(), NameOrder::new(l))).collect();
-        Self { corpus, theme, urls, plan, orders }
+        Self { corpus, theme, urls, plan, orders, cache, options }
     }
 
     /// Renders one job to its output files.
@@ -267,6 +276,14 @@ impl<'a> Shared<'a> {
             .map(|c| json!({ "date": c.date.to_string(), "display": strings.date(c.date), "note": c.note }))
             .collect();
         let updated = Some(last_change(statement, lang, &self.corpus.site.timezone)).filter(|u| *u > statement.date);
+        let banner = if statement.draft {
+            Some(strings.text("banner_draft").to_owned())
+        } else {
+            statement
+                .embargo
+                .filter(|e| *e > self.options.now)
+                .map(|e| strings.text("banner_embargo").replace("{date}", &self.date_time(strings, e)))
+        };
         let rel = Urls::statement(lang, &t.slug);
         let extra = json!({
             "statement": {
@@ -286,6 +303,7 @@ impl<'a> Shared<'a> {
                 "tags": statement.tags,
                 "corrections": corrections,
                 "translation_of": translation_of,
+                "banner": banner,
                 "csv_url": self.urls.path(&format!("{rel}signatories.csv")),
                 "json_url": self.urls.path(&format!("{rel}statement.json")),
             },
@@ -456,19 +474,29 @@ impl<'a> Shared<'a> {
             json_url: feed_url("feed.json"),
             timezone: site.timezone.clone(),
         };
-        let entries: Vec<FeedEntry> = self
+        let entries: Vec<Arc<FeedEntry>> = self
             .plan
             .statements
             .iter()
             .filter_map(|s| Some((s, s.translations.get(lang)?)))
             .take(site.feed_limit.unwrap_or(usize::MAX))
-            .map(|(s, t)| self.feed_entry(s, t, strings))
+            .map(|(s, t)| self.cached_feed_entry(s, t, strings))
             .collect();
         vec![
             (format!("{home}feed.xml"), feeds::rss(&meta, &entries).into_bytes()),
             (format!("{home}atom.xml"), feeds::atom(&meta, &entries).into_bytes()),
             (format!("{home}feed.json"), feeds::json_feed(&meta, &entries).into_bytes()),
         ]
+    }
+
+    fn cached_feed_entry(&self, statement: &Statement, t: &Translation, strings: &I18n) -> Arc<FeedEntry> {
+        let key = (statement.id.clone(), t.lang.clone());
+        if let Some(entry) = self.cache.lock().get(&key) {
+            return entry.clone();
+        }
+        let entry = Arc::new(self.feed_entry(statement, t, strings));
+        self.cache.lock().insert(key, entry.clone());
+        entry
     }
 
     fn feed_entry(&self, statement: &Statement, t: &Translation, strings: &I18n) -> FeedEntry {
@@ -510,6 +538,12 @@ impl<'a> Shared<'a> {
             updated: last_change(statement, &t.lang, &self.corpus.site.timezone),
             tags: statement.tags.clone(),
         }
+    }
+
+    /// "27 June 2019 09:00 CDT": a day in the reader's language, the time and the zone.
+    fn date_time(&self, strings: &I18n, at: Timestamp) -> String {
+        let local = at.to_zoned_datetime(self.corpus.site.timezone.clone());
+        format!("{} {}", strings.date(local.date()), local.strftime("%H:%M %Z"))
     }
 
     fn local_date(&self, at: Timestamp) -> jiff::civil::Date {

@@ -177,11 +177,17 @@ fn hostile_strings_from_yaml_are_escaped_in_every_output() {
             "content/statements/sample/en.md",
             format!("---\ntitle: {}\nsummary: {}\naddressee: {}\n---\nBody.\n", yaml(evil), yaml(evil), yaml(evil)),
         )
-        .file("content/statements/sample/statement.yaml", format!("date: 2019-06-27\nsignatories: [zeta-network]\ntags: [{}]\n", yaml(evil)));
+        .file(
+            "content/statements/sample/statement.yaml",
+            format!("date: 2019-06-27\nsignatories: [zeta-network]\ntags: [{}]\n", yaml(evil)),
+        );
     site.build_ok();
     let html = site.output("en/statements/sample/index.html");
     assert!(!html.contains("<b>bold</b>"), "raw markup from YAML reached the page");
-    assert!(html.contains("&lt;b&gt;bold&lt;&#x2F;b&gt;") || html.contains("&lt;b&gt;bold&lt;/b&gt;"), "escaped title expected");
+    assert!(
+        html.contains("&lt;b&gt;bold&lt;&#x2F;b&gt;") || html.contains("&lt;b&gt;bold&lt;/b&gt;"),
+        "escaped title expected"
+    );
     assert_eq!(html.matches("</script>").count(), 1, "only the JSON-LD block's own end tag");
     for feed in ["en/feed.xml", "en/atom.xml", "en/feed.json"] {
         let parsed = feed_rs::parser::parse(site.output(feed).as_bytes()).unwrap_or_else(|e| panic!("{feed}: {e}"));
