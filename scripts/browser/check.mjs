@@ -42,6 +42,9 @@ const PAGES = [
   '/es/',
   '/en/statements/national-guard-migration-enforcement/',
   '/es/declaraciones/guardia-nacional-control-migratorio/',
+  // A statement with a wide table, an addressee and a note cited twice.
+  '/en/statements/shelter-funding-cuts/',
+  '/es/declaraciones/recortes-financiamiento-albergues/',
   '/es/declaraciones/court-ruling-asylum-access/',
   '/en/about/',
   '/es/acerca/',

@@ -24,6 +24,8 @@ pub struct HtmlOptions<'a> {
     pub link_base: &'a str,
     /// Accessible name of a back-link; `{n}` is the note's number ("Back to reference {n}").
     pub backlink_label: &'a str,
+    /// Accessible name of the scrolling region around a table ("Table").
+    pub table_label: &'a str,
 }
 
 /// A document written as HTML.
@@ -95,10 +97,11 @@ fn with_backlinks(
     let label = options.backlink_label.replace("{n}", &number.to_string());
     let many = references.len() > 1;
     let mut links = String::new();
+    // The accessible name contains the visible letter (WCAG 2.5.3, label in name).
     for (k, id) in references.iter().enumerate() {
         let letter = char::from(b'a' + (k % 26) as u8);
         let (mark, name) = if many {
-            (format!("↩\u{fe0e}{letter}"), format!("{label} ({letter})"))
+            (format!("↩\u{fe0e}{letter}"), format!("{label} {letter}"))
         } else {
             ("↩\u{fe0e}".to_owned(), label.clone())
         };
@@ -138,6 +141,19 @@ impl Writer<'_> {
                 continue;
             }
             match event {
+                // A wide table scrolls inside a focusable region, so keyboards reach it too.
+                Event::Start(Tag::Table(_)) => {
+                    let mut open =
+                        String::from("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
+                    let _ = escape_html(&mut open, self.options.table_label);
+                    open.push_str("\">\n");
+                    out_events.push(Event::Html(open.into()));
+                    out_events.push(event.clone());
+                }
+                Event::End(TagEnd::Table) => {
+                    out_events.push(event.clone());
+                    out_events.push(Event::Html("</div>\n".into()));
+                }
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let lang = match kind {
                         CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or_default().to_owned(),
@@ -249,7 +265,10 @@ mod tests {
 
     fn render(md: &str, link_base: &str) -> Rendered {
         let (doc, _) = parse_markdown(Path::new("en.md"), md, 1);
-        render_document(&doc, HtmlOptions { prefix: "st", link_base, backlink_label: "Back to {n}" })
+        render_document(
+            &doc,
+            HtmlOptions { prefix: "st", link_base, backlink_label: "Back to {n}", table_label: "Table" },
+        )
     }
 
     #[test]
@@ -264,8 +283,8 @@ mod tests {
         assert_eq!(out.notes[0].references, ["st-fnref-1", "st-fnref-1-2"]);
         assert_eq!(
             out.notes[0].html,
-            "<p>X. <a href=\"#st-fnref-1\" role=\"doc-backlink\" aria-label=\"Back to 1 (a)\">↩\u{fe0e}a</a> \
-             <a href=\"#st-fnref-1-2\" role=\"doc-backlink\" aria-label=\"Back to 1 (b)\">↩\u{fe0e}b</a></p>\n"
+            "<p>X. <a href=\"#st-fnref-1\" role=\"doc-backlink\" aria-label=\"Back to 1 a\">↩\u{fe0e}a</a> \
+             <a href=\"#st-fnref-1-2\" role=\"doc-backlink\" aria-label=\"Back to 1 b\">↩\u{fe0e}b</a></p>\n"
         );
         assert_eq!(
             out.notes[1].html,

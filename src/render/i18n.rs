@@ -11,7 +11,10 @@ use crate::error::{Diagnostic, SourceLocation};
 use crate::parse::yaml::from_yaml;
 
 /// Keys the engine itself formats with; a theme must define them in every language.
-pub const ENGINE_KEYS: [&str; 17] = [
+pub const ENGINE_KEYS: [&str; 20] = [
+    "table",
+    "banner_draft",
+    "banner_embargo",
     "correction_format",
     "notes",
     "rss",
@@ -170,6 +173,9 @@ rss: "RSS"
 atom: "Atom"
 json_feed: "JSON Feed"
 not_found_title: "Página no encontrada"
+table: "Tabla"
+banner_draft: "Borrador"
+banner_embargo: "Embargo hasta el {date}"
 "#;
 
     #[test]

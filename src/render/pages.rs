@@ -225,8 +225,12 @@ impl<'a> Shared<'a> {
     fn plain_page(&self, i: usize, lang: &Lang) -> PageContext {
         let page = &self.corpus.pages[i];
         let t = &page.translations[lang];
-        let options =
-            HtmlOptions { prefix: &page.id, link_base: "", backlink_label: self.t(lang).text("back_to_reference") };
+        let options = HtmlOptions {
+            prefix: &page.id,
+            link_base: "",
+            backlink_label: self.t(lang).text("back_to_reference"),
+            table_label: self.t(lang).text("table"),
+        };
         let rendered = render_document(&t.document, options);
         PageContext::new("page", &t.title, t.summary.as_deref().unwrap_or_default(), json!({ "body": rendered.body }))
     }
@@ -234,8 +238,12 @@ impl<'a> Shared<'a> {
     fn statement(&self, statement: &Statement, lang: &Lang) -> PageContext {
         let t: &Translation = &statement.translations[lang];
         let strings = self.t(lang);
-        let options =
-            HtmlOptions { prefix: &statement.id, link_base: "", backlink_label: strings.text("back_to_reference") };
+        let options = HtmlOptions {
+            prefix: &statement.id,
+            link_base: "",
+            backlink_label: strings.text("back_to_reference"),
+            table_label: strings.text("table"),
+        };
         let rendered = render_document(&t.document, options);
         let notes: Vec<Value> = rendered
             .notes
@@ -501,8 +509,12 @@ impl<'a> Shared<'a> {
 
     fn feed_entry(&self, statement: &Statement, t: &Translation, strings: &I18n) -> FeedEntry {
         let url = self.urls.absolute(&Urls::statement(&t.lang, &t.slug));
-        let options =
-            HtmlOptions { prefix: &statement.id, link_base: &url, backlink_label: strings.text("back_to_reference") };
+        let options = HtmlOptions {
+            prefix: &statement.id,
+            link_base: &url,
+            backlink_label: strings.text("back_to_reference"),
+            table_label: strings.text("table"),
+        };
         let rendered = render_document(&t.document, options);
         let mut content = String::new();
         for c in &t.corrections {
