@@ -20,6 +20,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Check everything a build checks, and write nothing.
     Check(CheckArgs),
+    /// Preview the site with live reload while you edit.
+    Serve(ServeArgs),
 }
 
 /// `undersigned build`.
@@ -38,6 +40,27 @@ pub struct BuildArgs {
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
     /// Publish drafts too.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// `undersigned serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Port to listen on; the next free one is used if it is taken (0: any free port).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Scan for changes every 300 ms instead of using file system events (network drives,
+    /// containers).
+    #[arg(long)]
+    pub poll: bool,
+    /// Show drafts too (embargoed statements are always shown, with a banner).
     #[arg(long)]
     pub drafts: bool,
 }

@@ -21,6 +21,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -103,7 +104,7 @@ fn render_all(options: &BuildOptions) -> Result<Rendered> {
         d.extend(corpus.warnings.clone());
         Error::Content(d)
     })?;
-    let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &render_options);
+    let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &render_options, None);
     diagnostics.extend(corpus.warnings.clone());
     if diagnostics.has_errors() {
         return Err(Error::Content(diagnostics));

@@ -46,10 +46,19 @@ pub struct LinkScope {
 }
 
 /// Checks the links of a rendered corpus: internal links and anchors, and hreflang sets.
-pub fn check_corpus_links(site: &Site, corpus: &Corpus, tree: &SourceTree, options: &RenderOptions) -> Diagnostics {
+/// With `only`, just the links on those output pages (a preview after one edit).
+pub fn check_corpus_links(
+    site: &Site,
+    corpus: &Corpus,
+    tree: &SourceTree,
+    options: &RenderOptions,
+    only: Option<&HashSet<String>>,
+) -> Diagnostics {
     let scope = LinkScope::of(corpus, tree, options);
-    let mut diagnostics = check_links(site, &scope.base_url, &scope.root, &scope.withheld, &scope.sources);
-    diagnostics.extend(check_hreflang(site, &scope.base_url));
+    let mut diagnostics = check_links(site, &scope, only);
+    if only.is_none() {
+        diagnostics.extend(check_hreflang(site, &scope.base_url));
+    }
     diagnostics
 }
 
@@ -163,15 +172,9 @@ pub fn external_links(site: &Site, scope: &LinkScope) -> Vec<(String, String)> {
     links
 }
 
-/// Checks every page of `site`. `base_url` and `root` are the site's absolute URL and root
-/// path; `withheld` maps the paths of unpublished statements (`en/statements/x/`) to why.
-pub fn check_links(
-    site: &Site,
-    base_url: &str,
-    root: &str,
-    withheld: &HashMap<String, Withheld>,
-    sources: &BTreeMap<String, PageSource>,
-) -> Diagnostics {
+/// Checks the internal links and anchors of every page of `site` (or of `only` those).
+pub fn check_links(site: &Site, scope: &LinkScope, only: Option<&HashSet<String>>) -> Diagnostics {
+    let (base_url, root, withheld) = (scope.base_url.as_str(), scope.root.as_str(), &scope.withheld);
     let ids: HashMap<&str, HashSet<&str>> = site
         .files
         .iter()
@@ -181,7 +184,8 @@ pub fn check_links(
         })
         .collect();
     let mut diagnostics = Diagnostics::new();
-    for (page, bytes) in site.files.iter().filter(|(path, _)| path.ends_with(".html")) {
+    let pages = site.files.iter().filter(|(path, _)| path.ends_with(".html") && only.is_none_or(|o| o.contains(*path)));
+    for (page, bytes) in pages {
         let html = std::str::from_utf8(bytes).unwrap_or_default();
         let mut reported = HashSet::new();
         for href in attribute_values(html, "href").chain(attribute_values(html, "src")) {
@@ -206,10 +210,7 @@ pub fn check_links(
             if let Some(message) = problem
                 && reported.insert(message.clone())
             {
-                let location = match sources.get(page.as_str()) {
-                    Some(source) => locate(source, &href),
-                    None => SourceLocation::file(PathBuf::from(page)),
-                };
+                let location = scope.locate(page, &href);
                 diagnostics
                     .push(Diagnostic::error(location, message).with_hint(format!("found in the output page /{page}")));
             }
@@ -295,7 +296,13 @@ mod tests {
     }
 
     fn messages(site: &Site, withheld: &HashMap<String, Withheld>) -> Vec<String> {
-        check_links(site, "https://e.org/", "/", withheld, &BTreeMap::new()).into_iter().map(|d| d.message).collect()
+        let scope = LinkScope {
+            base_url: "https://e.org/".to_owned(),
+            root: "/".to_owned(),
+            withheld: withheld.clone(),
+            sources: BTreeMap::new(),
+        };
+        check_links(site, &scope, None).into_iter().map(|d| d.message).collect()
     }
 
     #[test]

@@ -6,14 +6,33 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
+use std::time::Duration;
 use undersigned::cli::{Cli, Command};
-use undersigned::error::{Diagnostic, Error};
+
+use undersigned::error::{Diagnostic, Diagnostics, Error};
+use undersigned::serve::{Reporter, ServeOptions};
 use undersigned::{BuildOptions, Report};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
     let (verb, result) = match cli.command {
+        Command::Serve(args) => {
+            let options = ServeOptions {
+                root: args.root,
+                bind: args.bind,
+                port: args.port,
+                poll: args.poll,
+                drafts: args.drafts,
+            };
+            return match undersigned::serve::serve(&options, Terminal) {
+                Ok(()) => {
+                    eprintln!("stopped");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report_error(&e),
+            };
+        }
         Command::Build(args) => {
             let options = match now_arg(args.now.as_deref()) {
                 Ok(now) => BuildOptions {
@@ -67,6 +86,39 @@ fn remove_staging_on_interrupt(options: &BuildOptions) {
     if let Err(e) = installed {
         eprintln!("warning: cannot watch for Ctrl-C ({e}); an interrupted build may leave a staging folder");
     }
+}
+
+/// Prints what `serve` does: the address first, then a line per rebuild.
+struct Terminal;
+
+impl Reporter for Terminal {
+    fn listening(&self, url: &str) {
+        println!("serving {url} (Ctrl-C to stop)");
+        let _ = std::io::stdout().flush();
+    }
+
+    fn built(&self, what: &str, elapsed: Duration, pages: usize, warnings: &Diagnostics) {
+        print_diagnostics(warnings.clone().sorted());
+        println!("{} {what}: built {pages} pages in {} ms", clock(), elapsed.as_millis());
+        let _ = std::io::stdout().flush();
+    }
+
+    fn failed(&self, what: &str, elapsed: Duration, errors: &Diagnostics) {
+        print_diagnostics(errors.clone().sorted());
+        let count = errors.error_count();
+        println!(
+            "{} {what}: {count} error{} after {} ms; still showing the last good version",
+            clock(),
+            if count == 1 { "" } else { "s" },
+            elapsed.as_millis()
+        );
+        let _ = std::io::stdout().flush();
+    }
+}
+
+/// The local time of day, for rebuild lines.
+fn clock() -> String {
+    jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
 }
 
 fn now_arg(value: Option<&str>) -> Result<Option<jiff::Timestamp>, Error> {

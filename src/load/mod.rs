@@ -109,6 +109,19 @@ pub fn load(root: &Path) -> Result<SourceTree> {
     })
 }
 
+/// Reads one statement folder again (`serve` after an edit). `Ok(None)` when the folder is
+/// gone; problems with single files come back with it.
+pub fn load_statement_dir(root: &Path, name: &str) -> Result<(Option<ContentDir>, Vec<Diagnostic>)> {
+    let canonical_root = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let mut loader = Loader { root: display_root(root), canonical_root, problems: Vec::new() };
+    let path = loader.root.join("content/statements").join(name);
+    if !path.is_dir() || !loader.inside_root(&path) {
+        return Ok((None, loader.problems));
+    }
+    let dir = loader.content_dir(name.to_owned(), path)?;
+    Ok((Some(dir), loader.problems))
+}
+
 /// Decodes a file's bytes as the stages expect text: UTF-8, no BOM, LF line ends.
 pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
-use crate::load::{REGISTRY_FILE, SITE_FILE, SourceTree};
+use crate::load::{ContentDir, REGISTRY_FILE, SITE_FILE, SourceTree};
 use crate::model::{Corpus, Lang, Registry, Translation};
 
 /// Parses and cross-checks the whole site.
@@ -102,6 +102,40 @@ pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
         static_files: tree.static_files.clone(),
         warnings: diagnostics,
     })
+}
+
+/// Parses one statement folder again and puts it in place of the old one (or removes it,
+/// when `dir` is `None`), checking slugs across the whole corpus: `serve`'s fast path.
+pub fn reparse_statement(
+    corpus: &Corpus,
+    name: &str,
+    dir: Option<&ContentDir>,
+    problems: Vec<Diagnostic>,
+) -> Result<Corpus, Diagnostics> {
+    let mut diagnostics: Diagnostics = problems.into_iter().collect();
+    let mut out = Vec::new();
+    let statement = dir.and_then(|dir| content::parse_statement(dir, &corpus.site, &corpus.registry, &mut out));
+    diagnostics.extend(out);
+    let mut next = corpus.clone();
+    next.statements.retain(|s| s.id != name);
+    next.statements.extend(statement.map(Arc::new));
+    check_unique_slugs(next.statements.iter().map(|s| &s.translations), &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    next.statements.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    // Warnings about this folder are replaced by the new ones.
+    let folder = std::path::Path::new("content/statements").join(name);
+    next.warnings = corpus.warnings.iter().filter(|d| !contains(&d.location.path, &folder)).cloned().collect();
+    next.warnings.extend(diagnostics);
+    Ok(next)
+}
+
+/// Whether `path` has `folder` as a run of its components (wherever the root is).
+fn contains(path: &std::path::Path, folder: &std::path::Path) -> bool {
+    let parts: Vec<_> = path.components().collect();
+    let wanted: Vec<_> = folder.components().collect();
+    parts.windows(wanted.len()).any(|w| w == wanted.as_slice())
 }
 
 /// Two folders may not publish the same slug in one language.

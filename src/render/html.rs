@@ -204,6 +204,14 @@ impl Writer<'_> {
     }
 }
 
+/// HTML-escapes text that we put into markup ourselves.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing to a String cannot fail.
+    let _ = escape_html(&mut out, text);
+    out
+}
+
 /// `dest` resolved against the page at `base` (an absolute URL ending with `/`):
 /// `#x`, `/path` and `file.pdf` become absolute; addresses with a scheme stay as they are.
 pub fn absolute(base: &str, dest: &str) -> String {

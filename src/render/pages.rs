@@ -13,7 +13,7 @@ use tera::Context;
 use super::collate::NameOrder;
 use super::data::{self, SignerRecord};
 use super::feeds::{self, FeedEntry, FeedMeta};
-use super::html::{HtmlOptions, absolute, notes_heading_id, render_document};
+use super::html::{HtmlOptions, absolute, escape, notes_heading_id, render_document};
 use super::i18n::I18n;
 use super::plan::{Job, Plan, Version, last_change, page_file};
 use super::sitemap;
@@ -585,12 +585,4 @@ impl PageContext {
         let meta = (kind, title.to_owned(), description.to_owned());
         Self { meta, extra, times: None, jsonld: None, files: Vec::new() }
     }
-}
-
-/// HTML-escapes text that we put into markup ourselves.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
-    out
 }

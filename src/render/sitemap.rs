@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::pages::escape;
+use super::html::escape;
 use super::plan::Plan;
 use super::urls::Urls;
 

@@ -1,0 +1,234 @@
+//! Serving the site from memory, with live reload and the error overlay.
+//!
+//! Every HTML response gets a small script that listens to server-sent events and reloads
+//! the page after each rebuild; when the last rebuild failed, it also gets an overlay with
+//! the diagnostics. Neither is ever part of a built site.
+
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
+use tokio::sync::broadcast;
+
+use crate::render::Site;
+use crate::render::html::escape;
+
+/// Where live-reload events are served.
+pub const EVENTS_PATH: &str = "/__undersigned/events";
+
+/// What the server shows, shared with the rebuild loop.
+pub struct Shared {
+    /// The last good site.
+    pub site: RwLock<Arc<Site>>,
+    /// The diagnostics of the last rebuild, if it failed.
+    pub errors: RwLock<Option<Arc<Vec<String>>>>,
+    /// Fires after every rebuild, good or bad.
+    pub reload: broadcast::Sender<u64>,
+    /// The site's root path ("/" in a preview).
+    pub root: String,
+}
+
+impl Shared {
+    /// A state showing `site`.
+    pub fn new(site: Arc<Site>, root: String) -> Arc<Self> {
+        let (reload, _) = broadcast::channel(16);
+        Arc::new(Self { site: RwLock::new(site), errors: RwLock::new(None), reload, root })
+    }
+
+    /// Shows a new site and tells every open page to reload.
+    pub fn publish(&self, site: Arc<Site>) {
+        *self.site.write().unwrap_or_else(std::sync::PoisonError::into_inner) = site;
+        *self.errors.write().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        let _ = self.reload.send(0);
+    }
+
+    /// Keeps the site, shows the diagnostics over it, and tells every open page to reload.
+    pub fn fail(&self, diagnostics: Vec<String>) {
+        *self.errors.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(diagnostics));
+        let _ = self.reload.send(0);
+    }
+
+    fn snapshot(&self) -> (Arc<Site>, Option<Arc<Vec<String>>>) {
+        let site = self.site.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let errors = self.errors.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        (site, errors)
+    }
+}
+
+/// The server's routes.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new().route(EVENTS_PATH, axum::routing::get(events)).fallback(file).with_state(shared)
+}
+
+/// Server-sent events: one `reload` per rebuild, and a comment every 15 s to keep the
+/// connection open through proxies.
+async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let receiver = shared.reload.subscribe();
+    let stream = stream::unfold(receiver, |mut rx| async move {
+        match rx.recv().await {
+            Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                let event = axum::response::sse::Event::default().event("reload").data("reload");
+                Some((Ok::<_, std::convert::Infallible>(event), rx))
+            }
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    });
+    axum::response::Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default())
+}
+
+/// Any other path: a file of the site, its folder's `index.html`, or the 404 page.
+async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let (site, errors) = shared.snapshot();
+    let path = percent_decode(uri.path());
+    let rel = path.strip_prefix(&shared.root).or_else(|| path.strip_prefix('/')).unwrap_or(&path);
+    let found = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_owned() };
+    if let Some(bytes) = site.files.get(&found) {
+        return respond(StatusCode::OK, &found, bytes, errors.as_deref());
+    }
+    if site.files.contains_key(&format!("{rel}/index.html")) {
+        let location = format!("{}/", uri.path());
+        return Response::builder()
+            .status(StatusCode::MOVED_PERMANENTLY)
+            .header(header::LOCATION, location)
+            .body(Body::empty())
+            .unwrap_or_default();
+    }
+    match site.files.get("404.html") {
+        Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", bytes, errors.as_deref()),
+        None => {
+            let page = b"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Not found</title><h1>Not found</h1></html>";
+            respond(StatusCode::NOT_FOUND, "404.html", page, errors.as_deref())
+        }
+    }
+}
+
+fn respond(status: StatusCode, path: &str, bytes: &[u8], errors: Option<&Vec<String>>) -> Response {
+    let content_type = content_type(path);
+    let body = if content_type.starts_with("text/html") {
+        Body::from(inject(bytes, errors))
+    } else {
+        Body::from(bytes.to_vec())
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The page with the live-reload script, and the error overlay when there are errors.
+pub fn inject(page: &[u8], errors: Option<&Vec<String>>) -> Vec<u8> {
+    let html = String::from_utf8_lossy(page);
+    let mut extra = String::new();
+    if let Some(errors) = errors {
+        extra.push_str(
+            "<div id=\"undersigned-errors\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;\
+             overflow:auto;z-index:2147483647;margin:0;padding:1rem 1.25rem;background:#2b0a0a;color:#fff;\
+             font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;border-top:4px solid #e5484d\">\
+             <strong style=\"font-family:system-ui,sans-serif\">The last change has errors; this is the last good version.</strong>\
+             <pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">",
+        );
+        for line in errors.iter() {
+            extra.push_str(&escape(line));
+            extra.push('\n');
+        }
+        extra.push_str("</pre></div>");
+    }
+    extra.push_str(&format!(
+        "<script>(()=>{{const s=new EventSource(\"{EVENTS_PATH}\");s.addEventListener(\"reload\",()=>location.reload());}})();</script>"
+    ));
+    match html.rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &html[..at], &html[at..]).into_bytes(),
+        None => format!("{html}{extra}").into_bytes(),
+    }
+}
+
+/// The media type of a site file, by its name.
+pub fn content_type(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name {
+        "feed.xml" => return "application/rss+xml; charset=utf-8",
+        "atom.xml" => return "application/atom+xml; charset=utf-8",
+        "feed.json" => return "application/feed+json; charset=utf-8",
+        _ => {}
+    }
+    match name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+        Some("html" | "htm") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("xml") => "application/xml; charset=utf-8",
+        Some("json") => "application/json; charset=utf-8",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("ico") => "image/x-icon",
+        Some("pdf") => "application/pdf",
+        Some("woff2") => "font/woff2",
+        Some("woff") => "font/woff",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Decodes `%XX` escapes; invalid ones are kept as they are.
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b)))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_overlay_is_escaped_and_the_script_goes_before_body_end() {
+        let page = b"<html><body><p>x</p></body></html>";
+        let errors = vec!["a.md:1:1: error: <script>alert(1)</script> & more".to_owned()];
+        let out = String::from_utf8(inject(page, Some(&errors))).unwrap();
+        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "{out}");
+        assert!(!out.contains("<script>alert(1)"));
+        assert!(out.ends_with("</script></body></html>"), "{out}");
+        let clean = String::from_utf8(inject(page, None)).unwrap();
+        assert!(!clean.contains("undersigned-errors"));
+        assert!(clean.contains(EVENTS_PATH));
+    }
+
+    #[test]
+    fn content_types_follow_the_file() {
+        assert_eq!(content_type("en/feed.xml"), "application/rss+xml; charset=utf-8");
+        assert_eq!(content_type("en/atom.xml"), "application/atom+xml; charset=utf-8");
+        assert_eq!(content_type("en/feed.json"), "application/feed+json; charset=utf-8");
+        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
+        assert_eq!(content_type("en/statements/x/signatories.csv"), "text/csv; charset=utf-8");
+        assert_eq!(content_type("en/statements/x/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("statement.PDF"), "application/pdf");
+    }
+
+    #[test]
+    fn percent_escapes_are_decoded() {
+        assert_eq!(percent_decode("/static/my%20file.pdf"), "/static/my file.pdf");
+        assert_eq!(percent_decode("/bad%zz"), "/bad%zz");
+    }
+}

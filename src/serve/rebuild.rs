@@ -1,0 +1,158 @@
+//! Keeping the preview up to date: a full build at start and after changes to settings,
+//! registry, pages or theme; after an edit to one statement, only that statement is read,
+//! parsed and rendered again, with every listing, on top of the last good site.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::watch::Change;
+use crate::error::{Diagnostics, Result};
+use crate::load::{self, SourceTree};
+use crate::model::Corpus;
+use crate::render::{self, RenderCache, RenderOptions, Reuse, Site, Theme};
+use crate::{links, parse};
+
+/// The last good state, from which the next edit is applied.
+struct Good {
+    tree: SourceTree,
+    corpus: Corpus,
+    theme: Theme,
+    site: Arc<Site>,
+}
+
+/// Builds and rebuilds the site in memory.
+pub struct Rebuilder {
+    root: PathBuf,
+    options: RenderOptions,
+    /// The last good state; `None` until a full build succeeds.
+    good: Option<Good>,
+    /// Statements whose last edit failed; until each is fixed, the site on show lacks it,
+    /// and only an edit to it (or a full build) can clear the error.
+    broken: BTreeSet<String>,
+    cache: RenderCache,
+}
+
+/// What a rebuild did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A new site, and the warnings found.
+    Built(Arc<Site>, Diagnostics),
+    /// The content has errors; the last good site stays.
+    Failed(Diagnostics),
+}
+
+impl Rebuilder {
+    /// A rebuilder for the site at `root`, rendering with `options` (a preview).
+    pub fn new(root: PathBuf, options: RenderOptions) -> Self {
+        Self { root, options, good: None, broken: BTreeSet::new(), cache: RenderCache::default() }
+    }
+
+    /// Builds everything from disk.
+    pub fn full(&mut self) -> Result<Outcome> {
+        self.cache = RenderCache::default();
+        self.broken.clear();
+        let tree = load::load(&self.root)?;
+        let corpus = match parse::parse(&tree) {
+            Ok(corpus) => corpus,
+            Err(d) => return Ok(self.failed(d)),
+        };
+        let theme = match render::load_theme(&tree, &corpus.site) {
+            Ok(theme) => theme,
+            Err(d) => return Ok(self.failed(d)),
+        };
+        let site = match render::render_with(&corpus, &theme, &self.options, &self.cache, None) {
+            Ok(site) => site,
+            Err(d) => return Ok(self.failed(d)),
+        };
+        let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &self.options, None);
+        diagnostics.extend(corpus.warnings.clone());
+        if diagnostics.has_errors() {
+            return Ok(self.failed(diagnostics));
+        }
+        let site = Arc::new(site);
+        self.good = Some(Good { tree, corpus, theme, site: site.clone() });
+        Ok(Outcome::Built(site, diagnostics))
+    }
+
+    /// Applies a batch of changes: the fast path when they all concern statements and every
+    /// earlier error is among them; a full build otherwise.
+    pub fn apply(&mut self, changes: &BTreeSet<Change>) -> Result<Outcome> {
+        let names: BTreeSet<&str> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Statement(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        let errors_covered = self.broken.iter().all(|b| names.contains(b.as_str()));
+        if self.good.is_none() || names.len() != changes.len() || names.is_empty() || !errors_covered {
+            return self.full();
+        }
+        let mut failures = Diagnostics::new();
+        let mut last = None;
+        for name in names {
+            match self.statement(name)? {
+                Outcome::Built(site, warnings) => last = Some((site, warnings)),
+                Outcome::Failed(d) => failures.extend(d),
+            }
+        }
+        match last {
+            Some((site, warnings)) if failures.is_empty() => Ok(Outcome::Built(site, warnings)),
+            _ => Ok(Outcome::Failed(failures)),
+        }
+    }
+
+    /// Reads, parses and renders one statement folder again.
+    fn statement(&mut self, name: &str) -> Result<Outcome> {
+        let Some(good) = self.good.as_mut() else { return self.full() };
+        let (dir, problems) = load::load_statement_dir(&self.root, name)?;
+        let corpus = match parse::reparse_statement(&good.corpus, name, dir.as_ref(), problems) {
+            Ok(corpus) => corpus,
+            Err(d) => return Ok(mark_broken(&mut self.broken, name, d)),
+        };
+        self.cache.invalidate(name);
+        let reuse = Reuse { previous: &good.site, changed: name };
+        let site = match render::render_with(&corpus, &good.theme, &self.options, &self.cache, Some(reuse)) {
+            Ok(site) => site,
+            Err(d) => return Ok(mark_broken(&mut self.broken, name, d)),
+        };
+        let mut tree = good.tree.clone();
+        tree.statements.retain(|d| d.name != name);
+        if let Some(dir) = dir {
+            let at = tree.statements.partition_point(|d| d.name.as_str() < name);
+            tree.statements.insert(at, dir);
+        }
+        // The changed statement's pages, and the listings that every edit renders again.
+        let only: HashSet<String> = site
+            .by_statement
+            .get(name)
+            .into_iter()
+            .flatten()
+            .chain(site.files.keys().filter(|p| p.matches('/').count() <= 1))
+            .filter(|p| p.ends_with(".html"))
+            .cloned()
+            .collect();
+        let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &self.options, Some(&only));
+        diagnostics.extend(corpus.warnings.clone());
+        if diagnostics.has_errors() {
+            return Ok(mark_broken(&mut self.broken, name, diagnostics));
+        }
+        let site = Arc::new(site);
+        self.broken.remove(name);
+        good.tree = tree;
+        good.corpus = corpus;
+        good.site = site.clone();
+        Ok(Outcome::Built(site, diagnostics))
+    }
+
+    fn failed(&mut self, diagnostics: Diagnostics) -> Outcome {
+        self.good = None;
+        Outcome::Failed(diagnostics)
+    }
+}
+
+fn mark_broken(broken: &mut BTreeSet<String>, name: &str, diagnostics: Diagnostics) -> Outcome {
+    broken.insert(name.to_owned());
+    Outcome::Failed(diagnostics)
+}
