@@ -58,15 +58,17 @@ pub fn serve(options: &ServeOptions, reporter: impl Reporter) -> Result<()> {
     let render_options =
         RenderOptions { now: crate::now(), drafts: options.drafts, base_url: Some(url.clone()), preview: true };
 
+    // Watch before the first build, so that no save is missed: what changes while it runs
+    // waits in the channel and is applied after it.
+    let (tx, rx) = mpsc::channel();
+    let _watch = watch::watch(&options.root, options.poll, tx)
+        .map_err(|e| Error::io(&options.root, std::io::Error::other(e.to_string())))?;
     reporter.listening(&url);
     let mut rebuilder = Rebuilder::new(options.root.clone(), render_options);
     let started = Instant::now();
     let shared = Shared::new(Arc::new(Site::default()), "/".to_owned());
     report(&shared, &reporter, "initial build", started, rebuilder.full()?);
 
-    let (tx, rx) = mpsc::channel();
-    let _watch = watch::watch(&options.root, options.poll, tx)
-        .map_err(|e| Error::io(&options.root, std::io::Error::other(e.to_string())))?;
     let root = options.root.clone();
     let rebuild_shared = shared.clone();
     std::thread::spawn(move || rebuild_loop(&root, &rx, &mut rebuilder, &rebuild_shared, &reporter));

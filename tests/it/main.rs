@@ -11,4 +11,5 @@ mod example_site;
 mod feeds;
 mod fixture;
 mod interrupt;
+mod serve;
 mod snapshots;

@@ -1,0 +1,162 @@
+//! `undersigned serve` as a process: it serves, survives bursts of odd saves, and stops
+//! cleanly so a second one can take its port at once.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::fixture::Fixture;
+
+/// A running `serve`; killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(site: &Fixture, port: u16) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+            .args(["serve", "--port", &port.to_string()])
+            .current_dir(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().expect("a first line").expect("readable");
+        // Keep draining so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        let url = first.split_whitespace().nth(1).expect("serving <url>").to_owned();
+        assert!(first.starts_with("serving http://127.0.0.1:"), "{first}");
+        let server = Self { child, url };
+        // The server answers once its first build is done.
+        let _ = server.get("");
+        server
+    }
+
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut response = agent.get(&format!("{}{path}", self.url)).call().expect("request");
+        let status = response.status().as_u16();
+        let content_type =
+            response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        (status, content_type, response.body_mut().read_to_string().unwrap_or_default())
+    }
+
+    /// Waits until `path` contains `text`.
+    fn wait_for(&self, path: &str, text: &str, limit: Duration) -> Duration {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if self.get(path).2.contains(text) {
+                return started.elapsed();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("{path} did not show {text:?} within {limit:?}");
+    }
+
+    fn port(&self) -> u16 {
+        self.url.trim_end_matches('/').rsplit(':').next().and_then(|p| p.parse().ok()).expect("port")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn it_serves_every_kind_of_file_with_its_type_and_the_theme_404() {
+    let site = Fixture::base();
+    let server = Server::start(&site, 0);
+    let (status, kind, body) = server.get("");
+    assert_eq!((status, kind.as_str()), (200, "text/html; charset=utf-8"));
+    assert!(body.contains("/__undersigned/events"), "the live-reload script is injected");
+    assert_eq!(server.get("en/feed.xml").1, "application/rss+xml; charset=utf-8");
+    assert_eq!(server.get("es/atom.xml").1, "application/atom+xml; charset=utf-8");
+    assert_eq!(server.get("en/feed.json").1, "application/feed+json; charset=utf-8");
+    assert_eq!(server.get("en/statements/sample/signatories.csv").1, "text/csv; charset=utf-8");
+    assert_eq!(server.get("style.css").1, "text/css; charset=utf-8");
+    let (status, _, body) = server.get("en/nothing-here/");
+    assert_eq!(status, 404);
+    assert!(body.contains("<h1"), "the theme's 404 page");
+    // Canonical links point at the preview, not at the production address.
+    assert!(server.get("en/statements/sample/").2.contains(&format!("<link rel=\"canonical\" href=\"{}en/statements/sample/\">", server.url)));
+}
+
+#[test]
+fn it_survives_a_burst_of_200_saves_and_ends_on_the_last_one() {
+    let site = Fixture::base();
+    let server = Server::start(&site, 0);
+    let page = "en/statements/sample/";
+    let file = site.root().join("content/statements/sample/en.md");
+    let temp = site.root().join("content/statements/sample/.en.md.tmp");
+    for i in 0..200 {
+        let text = format!("---\ntitle: Version {i}\n---\nBody of version {i}.\n");
+        if i % 2 == 0 {
+            // Write-then-rename, as most editors save.
+            std::fs::write(&temp, &text).expect("write temp");
+            std::fs::rename(&temp, &file).expect("rename");
+        } else {
+            // Truncate-and-write, as others do (the file is briefly empty).
+            std::fs::write(&file, &text).expect("write");
+        }
+    }
+    server.wait_for(page, "Body of version 199.", Duration::from_secs(20));
+    assert_eq!(server.get(page).0, 200);
+    assert!(!server.get(page).2.contains("undersigned-errors"), "no error left over from a half-written save");
+}
+
+#[test]
+fn an_error_shows_over_the_last_good_page_and_goes_when_fixed() {
+    let site = Fixture::base();
+    let server = Server::start(&site, 0);
+    let yaml = site.root().join("content/statements/sample/statement.yaml");
+    let good = std::fs::read_to_string(&yaml).expect("statement.yaml");
+    std::fs::write(&yaml, good.replace("signatories:", "signatories: [")).expect("break");
+    server.wait_for("en/", "undersigned-errors", Duration::from_secs(10));
+    let (_, _, body) = server.get("en/statements/sample/");
+    assert!(body.contains("content/statements/sample/statement.yaml:3:3: error:"), "the overlay names the file and line");
+    assert!(body.contains("A Sample Statement"), "the last good page is still shown under the overlay");
+    std::fs::write(&yaml, &good).expect("fix");
+    let started = Instant::now();
+    while server.get("en/statements/sample/").2.contains("undersigned-errors") {
+        assert!(started.elapsed() < Duration::from_secs(10), "the overlay did not go");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn sigterm_stops_it_and_a_second_serve_takes_the_same_port_at_once() {
+    let site = Fixture::base();
+    let mut first = Server::start(&site, 0);
+    let port = first.port();
+    assert_eq!(first.get("").0, 200);
+    let status = Command::new("kill").args(["-TERM", &first.child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(exit) = first.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "serve did not stop within 5 s");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+    let second = Server::start(&site, port);
+    assert_eq!(second.port(), port);
+    assert_eq!(second.get("").0, 200);
+}
+
+#[test]
+fn a_busy_port_makes_it_take_the_next_one() {
+    let blocker = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let busy = blocker.local_addr().expect("address").port();
+    let site = Fixture::base();
+    let server = Server::start(&site, busy);
+    assert_ne!(server.port(), busy);
+    assert_eq!(server.get("").0, 200);
+}
