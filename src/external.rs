@@ -27,7 +27,7 @@ impl Default for ExternalOptions {
 
 /// Checks every distinct external link once; each broken one is an error at every place
 /// it is written.
-pub fn check_external(links: &[(String, String)], scope: &LinkScope, options: ExternalOptions) -> Diagnostics {
+pub fn check_external(links: &[(String, String)], scope: &LinkScope<'_>, options: ExternalOptions) -> Diagnostics {
     let mut pages_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (url, page) in links {
         pages_of.entry(url.as_str()).or_default().push(page.as_str());

@@ -83,8 +83,11 @@ struct Rendered {
 }
 
 fn render_all(options: &BuildOptions) -> Result<Rendered> {
+    let mut timer = StageTimer::from_env();
     let tree = load::load(&options.root)?;
+    timer.lap("load");
     let corpus = parse::parse(&tree).map_err(Error::Content)?;
+    timer.lap("parse");
     let theme = render::load_theme(&tree, &corpus.site).map_err(|mut d| {
         d.extend(corpus.warnings.clone());
         Error::Content(d)
@@ -100,11 +103,14 @@ fn render_all(options: &BuildOptions) -> Result<Rendered> {
     {
         return Err(Error::Usage(format!("--base-url: {}", r.message)));
     }
+    timer.lap("theme");
     let site = render::render(&corpus, &theme, &render_options).map_err(|mut d| {
         d.extend(corpus.warnings.clone());
         Error::Content(d)
     })?;
+    timer.lap("render");
     let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &render_options, None);
+    timer.lap("links");
     diagnostics.extend(corpus.warnings.clone());
     if diagnostics.has_errors() {
         return Err(Error::Content(diagnostics));
@@ -117,7 +123,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let out_dir = options.out_dir();
     check_output_folder(&options.root, &out_dir)?;
     let (site, warnings) = render_site(options)?;
+    let mut timer = StageTimer::from_env();
     write::write_site(&site, &out_dir)?;
+    timer.lap("write");
     Ok(Report { pages: site.pages, files: site.files.len(), languages: site.languages, warnings })
 }
 
@@ -154,6 +162,22 @@ fn unused_signatories(corpus: &model::Corpus) -> Vec<error::Diagnostic> {
             .with_hint("keep it if it signed a statement that was removed; otherwise check the statements' ids")
         })
         .collect()
+}
+
+/// With `UNDERSIGNED_TIMINGS` set, prints how long each stage took (for profiling).
+pub(crate) struct StageTimer(Option<std::time::Instant>);
+
+impl StageTimer {
+    pub(crate) fn from_env() -> Self {
+        Self(std::env::var_os("UNDERSIGNED_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    pub(crate) fn lap(&mut self, stage: &str) {
+        if let Some(started) = &mut self.0 {
+            eprintln!("timing: {stage:<7} {:>6} ms", started.elapsed().as_millis());
+            *started = std::time::Instant::now();
+        }
+    }
 }
 
 /// The instant builds happen at: `SOURCE_DATE_EPOCH` if set (reproducible builds), else now.

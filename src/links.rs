@@ -6,7 +6,7 @@
 //! that is how embargoes leak.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
 use crate::load::SourceTree;
@@ -25,16 +25,16 @@ pub struct Withheld {
 
 /// Where the text of an output page came from, to locate a broken link in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageSource {
+pub struct PageSource<'a> {
     /// The Markdown file (or template) it was rendered from.
-    pub path: PathBuf,
+    pub path: &'a Path,
     /// Its text, to find the line of a link.
-    pub text: String,
+    pub text: &'a str,
 }
 
 /// What link checks need to know about a site beyond its files.
 #[derive(Debug, Clone, Default)]
-pub struct LinkScope {
+pub struct LinkScope<'a> {
     /// Absolute URL of the site root, ending with `/`.
     pub base_url: String,
     /// Path of the site root, ending with `/`.
@@ -42,7 +42,7 @@ pub struct LinkScope {
     /// Paths of unpublished statements (`en/statements/x/`) and why they are withheld.
     pub withheld: HashMap<String, Withheld>,
     /// The source of each output page rendered from Markdown.
-    pub sources: BTreeMap<String, PageSource>,
+    pub sources: HashMap<String, PageSource<'a>>,
 }
 
 /// Checks the links of a rendered corpus: internal links and anchors, and hreflang sets.
@@ -62,12 +62,12 @@ pub fn check_corpus_links(
     diagnostics
 }
 
-impl LinkScope {
+impl<'a> LinkScope<'a> {
     /// Works out which paths are withheld and which source each page came from.
-    pub fn of(corpus: &Corpus, tree: &SourceTree, options: &RenderOptions) -> Self {
+    pub fn of(corpus: &'a Corpus, tree: &'a SourceTree, options: &RenderOptions) -> Self {
         let base_url = options.base_url.as_deref().unwrap_or(&corpus.site.base_url);
         let urls = Urls::new(base_url);
-        let texts: HashMap<&std::path::Path, &str> = tree
+        let texts: HashMap<&Path, &str> = tree
             .statements
             .iter()
             .chain(&tree.pages)
@@ -75,10 +75,10 @@ impl LinkScope {
             .map(|f| (f.path.as_path(), f.text.as_str()))
             .collect();
         let mut withheld = HashMap::new();
-        let mut sources = BTreeMap::new();
-        let mut source_of = |rel: String, t: &crate::model::Translation| {
-            let path = t.slug_location.path.clone();
-            let text = texts.get(path.as_path()).map(|t| (*t).to_owned()).unwrap_or_default();
+        let mut sources = HashMap::new();
+        let mut source_of = |rel: String, t: &'a crate::model::Translation| {
+            let path = t.slug_location.path.as_path();
+            let text = texts.get(path).copied().unwrap_or_default();
             sources.insert(output_file(&rel), PageSource { path, text });
         };
         for statement in &corpus.statements {
@@ -157,7 +157,7 @@ pub fn check_hreflang(site: &Site, base_url: &str) -> Diagnostics {
 }
 
 /// Every link to another site, with the output page it is on.
-pub fn external_links(site: &Site, scope: &LinkScope) -> Vec<(String, String)> {
+pub fn external_links(site: &Site, scope: &LinkScope<'_>) -> Vec<(String, String)> {
     let mut links = Vec::new();
     for (page, bytes) in site.files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = std::str::from_utf8(bytes).unwrap_or_default();
@@ -173,16 +173,10 @@ pub fn external_links(site: &Site, scope: &LinkScope) -> Vec<(String, String)> {
 }
 
 /// Checks the internal links and anchors of every page of `site` (or of `only` those).
-pub fn check_links(site: &Site, scope: &LinkScope, only: Option<&HashSet<String>>) -> Diagnostics {
+pub fn check_links(site: &Site, scope: &LinkScope<'_>, only: Option<&HashSet<String>>) -> Diagnostics {
     let (base_url, root, withheld) = (scope.base_url.as_str(), scope.root.as_str(), &scope.withheld);
-    let ids: HashMap<&str, HashSet<&str>> = site
-        .files
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| {
-            (path.as_str(), attribute_values(std::str::from_utf8(bytes).unwrap_or_default(), "id").collect())
-        })
-        .collect();
+    // The ids of a page are gathered the first time a link asks for one of them.
+    let mut ids: HashMap<String, HashSet<&str>> = HashMap::new();
     let mut diagnostics = Diagnostics::new();
     let pages = site.files.iter().filter(|(path, _)| path.ends_with(".html") && only.is_none_or(|o| o.contains(*path)));
     for (page, bytes) in pages {
@@ -197,7 +191,12 @@ pub fn check_links(site: &Site, scope: &LinkScope, only: Option<&HashSet<String>
             } else if !site.files.contains_key(&file) {
                 Some(format!("links to a page that does not exist: {href}"))
             } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                let found = ids.get(file.as_str()).is_some_and(|set| set.contains(fragment.as_str()));
+                let set = ids.entry(file.clone()).or_insert_with(|| {
+                    let html =
+                        site.files.get(&file).map(|b| std::str::from_utf8(b).unwrap_or_default()).unwrap_or_default();
+                    attribute_values(html, "id").collect()
+                });
+                let found = set.contains(fragment.as_str());
                 (!found).then(|| {
                     format!(
                         "links to `#{fragment}`, which is not on {}: {href}",
@@ -278,12 +277,12 @@ fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'
 }
 
 /// The line and column of `href` in the page's source, or the file's start.
-fn locate(source: &PageSource, href: &str) -> SourceLocation {
+fn locate(source: &PageSource<'_>, href: &str) -> SourceLocation {
     // Bare addresses were written without the scheme that linking added.
     let bare = href.strip_prefix("https://").or_else(|| href.strip_prefix("http://")).unwrap_or(href);
     match source.text.find(href).or_else(|| source.text.find(bare)) {
-        Some(offset) => SourceLocation::at_offset(&source.path, &source.text, offset, 1),
-        None => SourceLocation::file(&source.path),
+        Some(offset) => SourceLocation::at_offset(source.path, source.text, offset, 1),
+        None => SourceLocation::file(source.path),
     }
 }
 
@@ -300,7 +299,7 @@ mod tests {
             base_url: "https://e.org/".to_owned(),
             root: "/".to_owned(),
             withheld: withheld.clone(),
-            sources: BTreeMap::new(),
+            sources: HashMap::new(),
         };
         check_links(site, &scope, None).into_iter().map(|d| d.message).collect()
     }

@@ -75,13 +75,23 @@ impl RenderCache {
     }
 }
 
-/// A previous render to build on: only `changed` is rendered again (with every listing).
+/// A previous render to build on, and what to render again on top of it.
 #[derive(Debug, Clone, Copy)]
 pub struct Reuse<'a> {
     /// The last good site.
     pub previous: &'a Site,
-    /// The statement (folder name) that changed, appeared or disappeared.
-    pub changed: &'a str,
+    /// What to render again.
+    pub scope: Scope<'a>,
+}
+
+/// What a partial render covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// One statement (folder name) that changed, appeared or disappeared: its pages and
+    /// every listing, except the feeds (the costliest listing; see [`Scope::Feeds`]).
+    Statement(&'a str),
+    /// The feeds alone, to follow a [`Scope::Statement`] render.
+    Feeds,
 }
 
 /// Renders the whole site.
@@ -89,8 +99,8 @@ pub fn render(corpus: &Corpus, theme: &Theme, options: &RenderOptions) -> Result
     render_with(corpus, theme, options, &RenderCache::default(), None)
 }
 
-/// Renders the site, or, with `reuse`, only what one changed statement affects: its own
-/// pages, every index, feed and the sitemap. Everything else is taken from the previous site.
+/// Renders the site, or, with `reuse`, only part of it on top of a previous render (see
+/// [`Scope`]); everything else is taken from the previous site.
 pub fn render_with(
     corpus: &Corpus,
     theme: &Theme,
@@ -105,9 +115,23 @@ pub fn render_with(
     let plan = Plan::new(corpus, &public);
     let mut diagnostics = plan.check_paths();
 
-    let wanted = |id: &str| reuse.is_none_or(|r| r.changed == id);
+    let changed = match reuse.map(|r| r.scope) {
+        Some(Scope::Statement(id)) => Some(id),
+        _ => None,
+    };
+    let wanted = |id: &str| match reuse.map(|r| r.scope) {
+        None => true,
+        Some(Scope::Statement(changed)) => changed == id,
+        Some(Scope::Feeds) => false,
+    };
     let mut jobs = plan.jobs();
-    jobs.retain(|job| !matches!(job, Job::Statement(s, _) if !wanted(&s.id)));
+    jobs.retain(|job| match (reuse.map(|r| r.scope), job) {
+        (None, _) => true,
+        (Some(Scope::Statement(id)), Job::Statement(s, _)) => s.id == id,
+        (Some(Scope::Statement(_)), Job::Feeds(_)) => false,
+        (Some(Scope::Statement(_)), _) => true,
+        (Some(Scope::Feeds), job) => matches!(job, Job::Feeds(_)),
+    });
     let ctx = pages::Shared::new(theme, &urls, &plan, cache, options);
     let rendered: Vec<(Option<&str>, Result<pages::Files, Diagnostic>)> = jobs
         .par_iter()
@@ -124,7 +148,7 @@ pub fn render_with(
     if let Some(reuse) = reuse {
         site.files = reuse.previous.files.clone();
         site.by_statement = reuse.previous.by_statement.clone();
-        for path in site.by_statement.remove(reuse.changed).unwrap_or_default() {
+        for path in changed.and_then(|id| site.by_statement.remove(id)).unwrap_or_default() {
             site.files.remove(&path);
         }
     }

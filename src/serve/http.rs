@@ -46,6 +46,11 @@ impl Shared {
         let _ = self.reload.send(0);
     }
 
+    /// Shows a new site without reloading open pages (the feeds caught up after an edit).
+    pub fn replace_quietly(&self, site: Arc<Site>) {
+        *self.site.write().unwrap_or_else(std::sync::PoisonError::into_inner) = site;
+    }
+
     /// Keeps the site, shows the diagnostics over it, and tells every open page to reload.
     pub fn fail(&self, diagnostics: Vec<String>) {
         *self.errors.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(diagnostics));

@@ -107,6 +107,9 @@ fn bind(ip: IpAddr, port: u16) -> Result<TcpListener> {
     )))
 }
 
+/// How long edits must pause before the feeds are rendered again.
+const FEEDS_AFTER: Duration = Duration::from_millis(1500);
+
 /// Waits for change batches, coalesces the ones that arrive while a build runs, rebuilds.
 fn rebuild_loop(
     root: &std::path::Path,
@@ -116,7 +119,19 @@ fn rebuild_loop(
     reporter: &impl Reporter,
 ) {
     let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    while let Ok(first) = rx.recv() {
+    loop {
+        // Once edits pause, bring the feeds up to date after quick one-statement rebuilds
+        // (they are the slowest listing, and nobody reads them while typing).
+        let first = match rx.recv_timeout(FEEDS_AFTER) {
+            Ok(paths) => paths,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(site) = rebuilder.refresh_feeds() {
+                    shared.replace_quietly(site);
+                }
+                continue;
+            }
+        };
         let mut changes = BTreeSet::new();
         for paths in std::iter::once(first).chain(rx.try_iter()) {
             for path in paths {

@@ -10,7 +10,7 @@ use super::watch::Change;
 use crate::error::{Diagnostics, Result};
 use crate::load::{self, SourceTree};
 use crate::model::Corpus;
-use crate::render::{self, RenderCache, RenderOptions, Reuse, Site, Theme};
+use crate::render::{self, RenderCache, RenderOptions, Reuse, Scope, Site, Theme};
 use crate::{links, parse};
 
 /// The last good state, from which the next edit is applied.
@@ -19,6 +19,8 @@ struct Good {
     corpus: Corpus,
     theme: Theme,
     site: Arc<Site>,
+    /// The feeds in `site` predate the last edit.
+    feeds_stale: bool,
 }
 
 /// Builds and rebuilds the site in memory.
@@ -71,7 +73,7 @@ impl Rebuilder {
             return Ok(self.failed(diagnostics));
         }
         let site = Arc::new(site);
-        self.good = Some(Good { tree, corpus, theme, site: site.clone() });
+        self.good = Some(Good { tree, corpus, theme, site: site.clone(), feeds_stale: false });
         Ok(Outcome::Built(site, diagnostics))
     }
 
@@ -106,18 +108,24 @@ impl Rebuilder {
     /// Reads, parses and renders one statement folder again.
     fn statement(&mut self, name: &str) -> Result<Outcome> {
         let Some(good) = self.good.as_mut() else { return self.full() };
+        let mut timer = crate::StageTimer::from_env();
         let (dir, problems) = load::load_statement_dir(&self.root, name)?;
+        timer.lap("load");
         let corpus = match parse::reparse_statement(&good.corpus, name, dir.as_ref(), problems) {
             Ok(corpus) => corpus,
             Err(d) => return Ok(mark_broken(&mut self.broken, name, d)),
         };
+        timer.lap("parse");
         self.cache.invalidate(name);
-        let reuse = Reuse { previous: &good.site, changed: name };
+        let reuse = Reuse { previous: &good.site, scope: Scope::Statement(name) };
         let site = match render::render_with(&corpus, &good.theme, &self.options, &self.cache, Some(reuse)) {
             Ok(site) => site,
             Err(d) => return Ok(mark_broken(&mut self.broken, name, d)),
         };
-        let mut tree = good.tree.clone();
+        timer.lap("render");
+        // The tree follows the disk even if this edit fails below: it only serves to find
+        // the source lines of links.
+        let tree = &mut good.tree;
         tree.statements.retain(|d| d.name != name);
         if let Some(dir) = dir {
             let at = tree.statements.partition_point(|d| d.name.as_str() < name);
@@ -133,17 +141,31 @@ impl Rebuilder {
             .filter(|p| p.ends_with(".html"))
             .cloned()
             .collect();
-        let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &self.options, Some(&only));
+        let mut diagnostics = links::check_corpus_links(&site, &corpus, tree, &self.options, Some(&only));
         diagnostics.extend(corpus.warnings.clone());
+        timer.lap("links");
         if diagnostics.has_errors() {
             return Ok(mark_broken(&mut self.broken, name, diagnostics));
         }
         let site = Arc::new(site);
         self.broken.remove(name);
-        good.tree = tree;
         good.corpus = corpus;
         good.site = site.clone();
+        good.feeds_stale = true;
         Ok(Outcome::Built(site, diagnostics))
+    }
+
+    /// After a one-statement rebuild, the feeds still show the previous version; this
+    /// renders them again (they are the slowest listing: full text of every statement).
+    /// `None` when they are up to date or cannot be rendered (the next full build will say why).
+    pub fn refresh_feeds(&mut self) -> Option<Arc<Site>> {
+        let good = self.good.as_mut().filter(|g| g.feeds_stale)?;
+        good.feeds_stale = false;
+        let reuse = Reuse { previous: &good.site, scope: Scope::Feeds };
+        let site =
+            Arc::new(render::render_with(&good.corpus, &good.theme, &self.options, &self.cache, Some(reuse)).ok()?);
+        good.site = site.clone();
+        Some(site)
     }
 
     fn failed(&mut self, diagnostics: Diagnostics) -> Outcome {

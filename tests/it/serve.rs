@@ -84,7 +84,12 @@ fn it_serves_every_kind_of_file_with_its_type_and_the_theme_404() {
     assert_eq!(status, 404);
     assert!(body.contains("<h1"), "the theme's 404 page");
     // Canonical links point at the preview, not at the production address.
-    assert!(server.get("en/statements/sample/").2.contains(&format!("<link rel=\"canonical\" href=\"{}en/statements/sample/\">", server.url)));
+    assert!(
+        server
+            .get("en/statements/sample/")
+            .2
+            .contains(&format!("<link rel=\"canonical\" href=\"{}en/statements/sample/\">", server.url))
+    );
 }
 
 #[test]
@@ -108,6 +113,8 @@ fn it_survives_a_burst_of_200_saves_and_ends_on_the_last_one() {
     server.wait_for(page, "Body of version 199.", Duration::from_secs(20));
     assert_eq!(server.get(page).0, 200);
     assert!(!server.get(page).2.contains("undersigned-errors"), "no error left over from a half-written save");
+    // The feeds catch up once the edits pause.
+    server.wait_for("en/feed.xml", "Version 199", Duration::from_secs(10));
 }
 
 #[test]
@@ -119,7 +126,10 @@ fn an_error_shows_over_the_last_good_page_and_goes_when_fixed() {
     std::fs::write(&yaml, good.replace("signatories:", "signatories: [")).expect("break");
     server.wait_for("en/", "undersigned-errors", Duration::from_secs(10));
     let (_, _, body) = server.get("en/statements/sample/");
-    assert!(body.contains("content/statements/sample/statement.yaml:3:3: error:"), "the overlay names the file and line");
+    assert!(
+        body.contains("content/statements/sample/statement.yaml:3:3: error:"),
+        "the overlay names the file and line"
+    );
     assert!(body.contains("A Sample Statement"), "the last good page is still shown under the overlay");
     std::fs::write(&yaml, &good).expect("fix");
     let started = Instant::now();
