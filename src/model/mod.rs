@@ -218,6 +218,8 @@ pub struct Statement {
     pub sign_on: Option<SignOn>,
     /// A PDF per language: file names in the statement's folder.
     pub pdf: BTreeMap<Lang, String>,
+    /// A share-card image: a file name in the statement's folder.
+    pub image: Option<String>,
     /// The language texts, by language, in site language order.
     pub translations: BTreeMap<Lang, Translation>,
     /// Files next to it (PDFs, images), copied next to each language page.

@@ -43,6 +43,9 @@ struct RawStatement {
     /// PDF file per language.
     #[serde(default)]
     pdf: Option<Spanned<BTreeMap<String, String>>>,
+    /// Share-card image, a file in the statement's folder.
+    #[serde(default)]
+    image: Option<Spanned<String>>,
     /// Free-form tags.
     #[serde(default)]
     tags: Vec<String>,
@@ -222,6 +225,14 @@ pub fn parse_statement(
         }
     }
 
+    if let Some(image) = &raw.image
+        && !dir.assets.iter().any(|a| a.rel == image.value)
+    {
+        out.push(
+            Diagnostic::error(at(image), format!("there is no file `{}` in {}", image.value, dir.path.display()))
+                .with_hint("put the image in the statement's folder, next to statement.yaml"),
+        );
+    }
     let has_errors = out.iter().filter(|d| d.is_error()).count() > errors_before;
     if has_errors {
         return None;
@@ -236,6 +247,7 @@ pub fn parse_statement(
         tags: raw.tags,
         sign_on,
         pdf,
+        image: raw.image.map(|i| i.value),
         translations,
         assets: dir.assets.clone(),
     })

@@ -145,6 +145,32 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever slug is accepted can only ever name one folder level below its section.
+        #[test]
+        fn accepted_slugs_are_single_safe_path_segments(slug in ".{0,40}") {
+            if check_slug("slug", &slug).is_ok() {
+                proptest::prop_assert!(slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+                proptest::prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"));
+                let lang = crate::model::Lang::parse("es").unwrap();
+                let file = crate::render::urls::output_file(&crate::render::urls::Urls::statement(&lang, &slug));
+                let parts: Vec<_> = std::path::Path::new(&file).components().collect();
+                proptest::prop_assert_eq!(parts.len(), 4);
+                proptest::prop_assert!(parts.iter().all(|c| matches!(c, std::path::Component::Normal(_))));
+            }
+        }
+
+        /// The slug a refusal suggests is itself accepted.
+        #[test]
+        fn suggested_slugs_are_accepted(text in "[a-zA-Z0-9áéíóúñÑ ./_-]{1,40}") {
+            if let Err(refusal) = check_slug("slug", &text)
+                && let Some(suggestion) = refusal.hint.as_deref().and_then(|h| h.split('`').nth(1))
+            {
+                proptest::prop_assert!(check_slug("slug", suggestion).is_ok(), "{}", suggestion);
+            }
+        }
+    }
+
     #[test]
     fn urls() {
         assert!(check_web_url("https://a.example.org/x").is_ok());

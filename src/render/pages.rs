@@ -88,6 +88,9 @@ impl<'a> Shared<'a> {
             page["og"]["modified"] = json!(modified);
         }
         page["jsonld"] = json!(ctx.jsonld);
+        if let Some(image) = &ctx.image {
+            page["og"]["image"] = json!(image);
+        }
         let mut context = Context::new();
         context.insert("lang", lang.as_str());
         context.insert("t", &self.theme.i18n[lang]);
@@ -370,6 +373,7 @@ impl<'a> Shared<'a> {
             ("statement.json".to_owned(), json_bytes),
         ];
         ctx.times = Some((published, modified));
+        ctx.image = statement.image.as_ref().map(|file| format!("{url}{file}"));
         ctx
     }
 
@@ -578,11 +582,13 @@ struct PageContext {
     jsonld: Option<String>,
     /// Files written next to the page: name and content.
     files: Files,
+    /// The page's own share-card image (absolute URL), instead of the site's.
+    image: Option<String>,
 }
 
 impl PageContext {
     fn new(kind: &'static str, title: &str, description: &str, extra: Value) -> Self {
         let meta = (kind, title.to_owned(), description.to_owned());
-        Self { meta, extra, times: None, jsonld: None, files: Vec::new() }
+        Self { meta, extra, times: None, jsonld: None, files: Vec::new(), image: None }
     }
 }

@@ -77,6 +77,29 @@ pub fn output_file(rel: &str) -> String {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Site paths stay under the base path, whatever the base URL and path.
+        #[test]
+        fn urls_stay_under_the_base(host in "[a-z]{1,10}\\.org", sub in "(/[a-z]{1,8}){0,3}", rel in "[a-z0-9/-]{0,30}") {
+            stays_under_base(&host, &sub, &rel);
+        }
+
+        /// Links resolved for feeds are absolute, unless they had their own scheme.
+        #[test]
+        fn resolved_links_are_absolute(dest in "[#/a-z0-9.:?=-]{0,30}") {
+            let resolved = crate::render::html::absolute("https://e.org/sub/en/statements/a/", &dest);
+            proptest::prop_assert!(resolved.starts_with("https://e.org/") || resolved == dest);
+        }
+    }
+
+    fn stays_under_base(host: &str, sub: &str, rel: &str) {
+        let base = format!("https://{host}{sub}");
+        let urls = Urls::new(&base);
+        assert!(urls.absolute(rel).starts_with(&format!("{base}/")));
+        assert!(urls.path(rel).starts_with(&format!("{sub}/")));
+        assert!(urls.root().ends_with('/'));
+    }
+
     #[test]
     fn urls_under_a_sub_path() {
         let urls = Urls::new("https://example.org/coalition");

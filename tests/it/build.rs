@@ -199,3 +199,52 @@ fn hostile_strings_from_yaml_are_escaped_in_every_output() {
     assert_eq!(data["title"], evil);
     assert!(site.output("sitemap.xml").contains("<loc>https://fixture.example.org/en/statements/sample/</loc>"));
 }
+
+#[test]
+fn a_statement_image_becomes_its_share_card() {
+    let site = Fixture::base().file("content/statements/sample/card.png", b"\x89PNG fake").file(
+        "content/statements/sample/statement.yaml",
+        "date: 2019-06-27\nsignatories: [zeta-network]\nimage: card.png\n",
+    );
+    site.build_ok();
+    let en = site.output("en/statements/sample/index.html");
+    assert!(
+        en.contains(
+            "<meta property=\"og:image\" content=\"https://fixture.example.org/en/statements/sample/card.png\">"
+        ),
+        "{en}"
+    );
+    assert!(en.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    assert!(site.root().join("public/es/declaraciones/declaracion-de-prueba/card.png").is_file());
+}
+
+#[test]
+fn the_same_site_in_folders_of_other_names_written_in_other_orders_builds_byte_for_byte_alike() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let a = tempfile::Builder::new().prefix("first-").tempdir().expect("temp");
+    let b = tempfile::Builder::new().prefix("other-name-").tempdir().expect("temp");
+    let mut files: Vec<std::path::PathBuf> = ["site.yaml", "signatories.yaml", "content", "static"]
+        .iter()
+        .flat_map(|top| walkdir::WalkDir::new(example.join(top)).into_iter().map(|e| e.expect("walk").into_path()))
+        .filter(|p| p.is_file())
+        .collect();
+    for (dir, reversed) in [(a.path(), false), (b.path(), true)] {
+        if reversed {
+            files.reverse();
+        }
+        for file in &files {
+            let target = dir.join(file.strip_prefix(example).expect("inside"));
+            std::fs::create_dir_all(target.parent().expect("parent")).expect("folders");
+            std::fs::copy(file, &target).expect("copy");
+        }
+        let options = undersigned::BuildOptions {
+            root: dir.to_path_buf(),
+            now: Some("2026-01-01T00:00:00Z".parse().expect("instant")),
+            ..undersigned::BuildOptions::default()
+        };
+        undersigned::build(&options).expect("builds");
+    }
+    let first = snapshot_tree(&a.path().join("public"));
+    assert!(first.len() > 20);
+    assert_eq!(first, snapshot_tree(&b.path().join("public")));
+}

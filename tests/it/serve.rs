@@ -170,3 +170,28 @@ fn a_busy_port_makes_it_take_the_next_one() {
     assert_ne!(server.port(), busy);
     assert_eq!(server.get("").0, 200);
 }
+
+#[test]
+fn embargoed_statements_show_in_the_preview_with_a_banner_and_drafts_only_when_asked() {
+    let site = Fixture::base()
+        .file(
+            "content/statements/secret/statement.yaml",
+            "date: 2999-01-01\nembargo: 2999-01-01T09:00:00-05:00\nsignatories: [zeta-network]\n",
+        )
+        .file("content/statements/secret/en.md", "---\ntitle: Not Yet\n---\nSoon.\n")
+        .file("content/statements/draft/statement.yaml", "date: 2020-01-01\ndraft: true\nsignatories: [zeta-network]\n")
+        .file("content/statements/draft/en.md", "---\ntitle: Draft Text\n---\nMaybe.\n");
+    let server = Server::start(&site, 0);
+    let (status, _, page) = server.get("en/statements/secret/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("class=\"preview-banner\" role=\"status\">Embargoed until 1 January 2999 08:00 CST"),
+        "{page}"
+    );
+    assert_eq!(server.get("en/statements/draft/").0, 404, "drafts only with --drafts");
+    // The built site has neither.
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!site.root().join("public/en/statements/secret").exists());
+    assert!(!site.output("en/index.html").contains("Not Yet"));
+}

@@ -1,0 +1,49 @@
+# Shared by bench/run.sh and bench/serve_rebuild.sh (sourced, not run). Expects to be in
+# the repository root.
+
+BIN=target/release/undersigned
+OUT=bench/out
+FLOOR_DIR=bench/floor
+FLOOR=$FLOOR_DIR/target/release/floor
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# The release binary must exist; it is never built here (build it yourself with
+# `cargo build --release`). A binary older than a file under src/ is used anyway, with a warning.
+check_binary() {
+    [ -x "$BIN" ] || die "$BIN is missing: run 'cargo build --release' first"
+    local newer
+    newer=$(find src Cargo.toml Cargo.lock themes -newer "$BIN" -type f 2>/dev/null | head -3 | tr '\n' ' ')
+    if [ -n "$newer" ]; then
+        say "warning: $BIN is older than: $newer(results measure the binary as built)"
+    fi
+}
+
+APT_UPDATED=
+apt_install() { # PACKAGE...
+    [ "$(id -u)" = 0 ] || die "need root to install $* (or install it yourself)"
+    if [ -z "$APT_UPDATED" ]; then
+        say "apt-get update"
+        apt-get update -qq >&2
+        APT_UPDATED=1
+    fi
+    say "apt-get install -y $*"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+# Generates bench/out/corpus-N and bench/out/hugo-N (seed 1) unless they are already there
+# for this version of gen_corpus.py.
+ensure_corpus() { # N
+    local n=$1 stamp="$OUT/.corpus-$1.stamp" want
+    want="seed 1, $(sha256sum bench/gen_corpus.py | cut -c1-16)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
+        && [ -f "$OUT/corpus-$n/site.yaml" ] && [ -f "$OUT/hugo-$n/hugo.toml" ]; then
+        return
+    fi
+    mkdir -p "$OUT"
+    rm -f "$stamp"
+    say "generating the corpus: $n statements"
+    python3 bench/gen_corpus.py --statements "$n" --seed 1 --out "$OUT/corpus-$n" --hugo "$OUT/hugo-$n" >&2
+    printf '%s\n' "$want" >"$stamp"
+}
