@@ -56,7 +56,8 @@ set_cmd() {
 
 # run TOOL ROUND: round 0 is the untimed warm-up
 run() {
-    local tool=$1 round=$2 log="$OUT/logs/$tool-$n-$2.log" tfile="$OUT/logs/.time"
+    local tool=$1 round=$2
+    local log="$OUT/logs/$tool-$n-$round.log" tfile="$OUT/logs/.time"
     set_cmd "$tool"
     if [ "$round" = 0 ]; then
         "${CMD[@]}" >"$log" 2>&1 || die "$tool failed (warm-up), see $log"

@@ -46,6 +46,8 @@ const PAGES = [
   '/en/statements/shelter-funding-cuts/',
   '/es/declaraciones/recortes-financiamiento-albergues/',
   '/es/declaraciones/court-ruling-asylum-access/',
+  '/en/signatories/',
+  '/es/signatories/exodo-ejemplo/',
   '/en/about/',
   '/es/acerca/',
   '/404.html',

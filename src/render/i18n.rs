@@ -11,7 +11,9 @@ use crate::error::{Diagnostic, SourceLocation};
 use crate::parse::yaml::from_yaml;
 
 /// Keys the engine itself formats with; a theme must define them in every language.
-pub const ENGINE_KEYS: [&str; 20] = [
+pub const ENGINE_KEYS: [&str; 22] = [
+    "directory_summary",
+    "as_of",
     "table",
     "banner_draft",
     "banner_embargo",
@@ -119,6 +121,25 @@ impl I18n {
         }
     }
 
+    /// "14 organisations and 3 individuals from 5 countries have signed …" (the directory).
+    pub fn directory_summary(&self, organizations: usize, individuals: usize, countries: usize) -> String {
+        self.text("directory_summary")
+            .replace("{who}", &self.who(organizations, individuals))
+            .replace("{countries}", &self.count("count_countries", countries))
+    }
+
+    /// "14 organisations and 3 individuals".
+    fn who(&self, organizations: usize, individuals: usize) -> String {
+        let mut who = Vec::new();
+        if organizations > 0 || individuals == 0 {
+            who.push(self.count("count_organizations", organizations));
+        }
+        if individuals > 0 {
+            who.push(self.count("count_individuals", individuals));
+        }
+        who.join(&format!(" {} ", self.text("and")))
+    }
+
     /// A day as people write it in this language: "27 June 2019", "27 de junio de 2019".
     pub fn date(&self, date: Date) -> String {
         let month = match self.entries.get("months") {
@@ -133,14 +154,7 @@ impl I18n {
 
     /// "Signed by 14 organisations and 3 individuals from 5 countries".
     pub fn signed_by(&self, organizations: usize, individuals: usize, countries: usize) -> String {
-        let mut who = Vec::new();
-        if organizations > 0 || individuals == 0 {
-            who.push(self.count("count_organizations", organizations));
-        }
-        if individuals > 0 {
-            who.push(self.count("count_individuals", individuals));
-        }
-        let who = who.join(&format!(" {} ", self.text("and")));
+        let who = self.who(organizations, individuals);
         if countries == 0 {
             self.text("signed_by_no_countries").replace("{who}", &who)
         } else {
@@ -174,6 +188,8 @@ atom: "Atom"
 json_feed: "JSON Feed"
 not_found_title: "Página no encontrada"
 table: "Tabla"
+as_of: "al {date}"
+directory_summary: "{who} de {countries} han firmado"
 banner_draft: "Borrador"
 banner_embargo: "Embargo hasta el {date}"
 "#;

@@ -14,7 +14,7 @@ mod sitemap;
 pub mod theme;
 pub mod urls;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
@@ -87,9 +87,15 @@ pub struct Reuse<'a> {
 /// What a partial render covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope<'a> {
-    /// One statement (folder name) that changed, appeared or disappeared: its pages and
-    /// every listing, except the feeds (the costliest listing; see [`Scope::Feeds`]).
-    Statement(&'a str),
+    /// One statement that changed, appeared or disappeared: its pages, every listing
+    /// except the feeds (the costliest; see [`Scope::Feeds`]), and the directory pages of
+    /// `signers`, the ids that signed it before or after the change.
+    Statement {
+        /// The statement's folder name.
+        id: &'a str,
+        /// Signer ids whose directory pages may change.
+        signers: &'a BTreeSet<String>,
+    },
     /// The feeds alone, to follow a [`Scope::Statement`] render.
     Feeds,
 }
@@ -115,21 +121,22 @@ pub fn render_with(
     let plan = Plan::new(corpus, &public);
     let mut diagnostics = plan.check_paths();
 
-    let changed = match reuse.map(|r| r.scope) {
-        Some(Scope::Statement(id)) => Some(id),
-        _ => None,
+    let (changed, signers) = match reuse.map(|r| r.scope) {
+        Some(Scope::Statement { id, signers }) => (Some(id), Some(signers)),
+        _ => (None, None),
     };
     let wanted = |id: &str| match reuse.map(|r| r.scope) {
         None => true,
-        Some(Scope::Statement(changed)) => changed == id,
+        Some(Scope::Statement { id: changed, .. }) => changed == id,
         Some(Scope::Feeds) => false,
     };
     let mut jobs = plan.jobs();
     jobs.retain(|job| match (reuse.map(|r| r.scope), job) {
         (None, _) => true,
-        (Some(Scope::Statement(id)), Job::Statement(s, _)) => s.id == id,
-        (Some(Scope::Statement(_)), Job::Feeds(_)) => false,
-        (Some(Scope::Statement(_)), _) => true,
+        (Some(Scope::Statement { id, .. }), Job::Statement(s, _)) => s.id == id,
+        (Some(Scope::Statement { signers, .. }), Job::Signer(s, _)) => signers.contains(&s.id),
+        (Some(Scope::Statement { .. }), Job::Feeds(_)) => false,
+        (Some(Scope::Statement { .. }), _) => true,
         (Some(Scope::Feeds), job) => matches!(job, Job::Feeds(_)),
     });
     let ctx = pages::Shared::new(theme, &urls, &plan, cache, options);
@@ -150,6 +157,12 @@ pub fn render_with(
         site.by_statement = reuse.previous.by_statement.clone();
         for path in changed.and_then(|id| site.by_statement.remove(id)).unwrap_or_default() {
             site.files.remove(&path);
+        }
+        // A signer who no longer signs anything public loses its page.
+        for id in signers.into_iter().flatten() {
+            for lang in &corpus.site.languages {
+                site.files.remove(&urls::output_file(&Urls::signer(lang, id)));
+            }
         }
     }
     for (owner, result) in rendered {

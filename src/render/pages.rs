@@ -20,7 +20,7 @@ use super::sitemap;
 use super::urls::Urls;
 use super::{RenderCache, RenderOptions, Theme};
 use crate::error::{Diagnostic, SourceLocation};
-use crate::model::{Corpus, Lang, SignatoryKind, Signer, Statement, Translation};
+use crate::model::{Corpus, Lang, Signatory, SignatoryKind, Signer, Statement, Translation};
 
 /// The feed files of one language, relative to its home.
 pub const FEEDS: [(&str, &str, &str); 3] = [
@@ -79,6 +79,8 @@ impl<'a> Shared<'a> {
                 Some(Version::Written { .. }) => ("statement.html", lang, self.statement(statement, lang)),
                 _ => ("notice.html", lang, self.notice(statement, lang)),
             },
+            Job::Directory(lang) => ("directory.html", *lang, self.directory(lang)),
+            Job::Signer(signatory, lang) => ("signer.html", *lang, self.signer_page(signatory, lang)),
             Job::Feeds(_) | Job::Sitemap => unreachable!("render() handles jobs that are not pages"),
         };
         let (kind, title, description) = &ctx.meta;
@@ -129,6 +131,7 @@ impl<'a> Shared<'a> {
             "description": site.description.get(lang),
             "root": self.urls.root(),
             "home": self.urls.path(&Urls::home(lang)),
+            "directory": self.urls.path(&Urls::directory(lang)),
             "press_contact": site.press_contact,
         })
     }
@@ -271,8 +274,25 @@ impl<'a> Shared<'a> {
         let of_kind = |kind| signers.iter().filter(|s| s.signatory.kind == kind).map(signer).collect::<Vec<Value>>();
         let organizations = of_kind(SignatoryKind::Organization);
         let individuals = of_kind(SignatoryKind::Individual);
+        // With late signers, the count is dated: "… as of 2 July 2019".
+        let mut signers_summary = strings.signed_by(organizations.len(), individuals.len(), countries.len());
+        if let Some(latest) = signers.iter().filter_map(|s| s.since).max() {
+            signers_summary =
+                format!("{signers_summary}, {}", strings.text("as_of").replace("{date}", &strings.date(latest)));
+        }
+        let sign_on = statement
+            .sign_on
+            .as_ref()
+            .filter(|s| s.until.is_none_or(|u| u > self.options.now))
+            .map(|s| json!({ "url": s.url, "until": s.until.map(|u| strings.date(self.local_date(u))) }));
 
-        let date = strings.date(self.local_date(statement.date));
+        // A publication time other than midnight is part of the record: show it, with its zone.
+        let local = statement.date.to_zoned_datetime(self.corpus.site.timezone.clone());
+        let date = if local.time() == jiff::civil::Time::midnight() {
+            strings.date(local.date())
+        } else {
+            self.date_time(strings, statement.date)
+        };
         let dateline = match &t.dateline {
             Some(place) => strings.text("dateline_format").replace("{place}", place).replace("{date}", &date),
             None => date,
@@ -308,7 +328,8 @@ impl<'a> Shared<'a> {
                 "body": rendered.body,
                 "notes": notes,
                 "notes_id": notes_heading_id(&statement.id),
-                "signers_summary": strings.signed_by(organizations.len(), individuals.len(), countries.len()),
+                "signers_summary": signers_summary,
+                "sign_on": sign_on,
                 "organizations": organizations,
                 "individuals": individuals,
                 "tags": statement.tags,
@@ -468,6 +489,99 @@ impl<'a> Shared<'a> {
             },
         });
         PageContext::new("notice", &original.title, original.summary.as_deref().unwrap_or_default(), extra)
+    }
+
+    /// The signer directory: every signer of a public statement, organisations and
+    /// individuals apart, grouped by country (in the reader's alphabet).
+    fn directory(&self, lang: &Lang) -> PageContext {
+        let strings = self.t(lang);
+        let order = &self.orders[lang];
+        let mut groups: [BTreeMap<&str, Vec<&Signatory>>; 2] = [BTreeMap::new(), BTreeMap::new()];
+        for signatory in &self.corpus.registry.signatories {
+            if self.plan.signed.contains_key(signatory.id.as_str()) {
+                let kind = usize::from(signatory.kind == SignatoryKind::Individual);
+                groups[kind].entry(signatory.country.code).or_default().push(signatory);
+            }
+        }
+        let countries: BTreeSet<&str> = groups.iter().flat_map(|g| g.keys().copied()).collect();
+        let counts: Vec<usize> = groups.iter().map(|g| g.values().map(Vec::len).sum()).collect();
+        let render_groups = |groups: &BTreeMap<&str, Vec<&Signatory>>| {
+            let mut list: Vec<(&str, &Vec<&Signatory>)> = groups.iter().map(|(c, v)| (*c, v)).collect();
+            let name_of = |code: &str| {
+                crate::model::country::Country::from_code(code)
+                    .map_or_else(|| code.to_owned(), |c| c.name(lang.as_str()).to_owned())
+            };
+            list.sort_by(|a, b| order.compare(&name_of(a.0), &name_of(b.0)));
+            list.into_iter()
+                .map(|(code, signers)| {
+                    let mut signers = signers.clone();
+                    signers.sort_by(|a, b| {
+                        order.compare(a.name.get(lang), b.name.get(lang)).then_with(|| a.id.cmp(&b.id))
+                    });
+                    let signers: Vec<Value> = signers
+                        .iter()
+                        .map(|s| {
+                            let count = self.plan.signed.get(s.id.as_str()).map_or(0, Vec::len);
+                            json!({
+                                "id": s.id,
+                                "name": s.name.get(lang),
+                                "url": self.urls.path(&Urls::signer(lang, &s.id)),
+                                "statements": count,
+                            })
+                        })
+                        .collect();
+                    json!({ "country": code, "country_name": name_of(code), "signers": signers })
+                })
+                .collect::<Vec<Value>>()
+        };
+        let extra = json!({
+            "directory": {
+                "summary": strings.directory_summary(counts[0], counts[1], countries.len()),
+                "organizations": render_groups(&groups[0]),
+                "individuals": render_groups(&groups[1]),
+            },
+        });
+        PageContext::new("directory", strings.text("signatories"), "", extra)
+    }
+
+    /// One signer and the public statements it signed, newest first.
+    fn signer_page(&self, signatory: &Signatory, lang: &Lang) -> PageContext {
+        let strings = self.t(lang);
+        let statements: Vec<Value> = self
+            .plan
+            .signed
+            .get(signatory.id.as_str())
+            .into_iter()
+            .flatten()
+            .filter_map(|(statement, signer)| {
+                let t = match self.plan.version(&statement.id, lang)? {
+                    Version::Written { .. } => statement.translations.get(lang)?,
+                    Version::Notice { original, .. } => statement.translations.get(&original)?,
+                };
+                Some(json!({
+                    "title": t.title,
+                    "url": self.urls.path(&Urls::statement(&t.lang, &t.slug)),
+                    "lang": t.lang.as_str(),
+                    "lang_name": strings.text(&format!("language_{}", t.lang)),
+                    "date_display": strings.date(self.local_date(statement.date)),
+                    "date_iso": self.iso(statement.date),
+                    "since": signer.since.map(|d| strings.date(d)),
+                }))
+            })
+            .collect();
+        let extra = json!({
+            "signer": {
+                "id": signatory.id,
+                "name": signatory.name.get(lang),
+                "kind": signatory.kind,
+                "country_name": signatory.country.name(lang.as_str()),
+                "website": signatory.url,
+                "affiliation": signatory.affiliation.as_ref().map(|a| a.get(lang)),
+                "directory_url": self.urls.path(&Urls::directory(lang)),
+            },
+            "statements": statements,
+        });
+        PageContext::new("signer", signatory.name.get(lang), "", extra)
     }
 
     /// The three feeds of one language: statements written in it, newest first.

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 
 use super::urls::{RESERVED_SLUGS, Urls, output_file};
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
-use crate::model::{Corpus, Lang, MissingTranslation, Statement};
+use crate::model::{Corpus, Lang, MissingTranslation, Signatory, Signer, Statement};
 
 /// Where each public statement appears in each language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,8 @@ pub struct Plan<'a> {
     pub statements: Vec<&'a Statement>,
     /// Per statement id: its version in each language that has one.
     pub versions: BTreeMap<&'a str, Vec<(Lang, Version)>>,
+    /// Per signer id: the public statements it signed (newest first) and since when.
+    pub signed: BTreeMap<&'a str, Vec<(&'a Statement, &'a Signer)>>,
 }
 
 /// One unit of rendering: a page, or a group of files such as a language's feeds.
@@ -54,6 +56,10 @@ pub enum Job<'a> {
     Statement(&'a Statement, Lang),
     /// A plain page in one language.
     Page(usize, &'a Lang),
+    /// The signer directory of one language.
+    Directory(&'a Lang),
+    /// One signer's page in one language: the statements it signed.
+    Signer(&'a Signatory, &'a Lang),
 }
 
 impl<'a> Plan<'a> {
@@ -77,7 +83,13 @@ impl<'a> Plan<'a> {
                 .collect();
             versions.insert(statement.id.as_str(), list);
         }
-        Self { corpus, statements: public.to_vec(), versions }
+        let mut signed: BTreeMap<&str, Vec<(&Statement, &Signer)>> = BTreeMap::new();
+        for statement in public {
+            for signer in &statement.signers {
+                signed.entry(signer.signatory.id.as_str()).or_default().push((statement, signer));
+            }
+        }
+        Self { corpus, statements: public.to_vec(), versions, signed }
     }
 
     /// The versions of a statement, in site language order.
@@ -103,6 +115,14 @@ impl<'a> Plan<'a> {
                 jobs.push(Job::Statement(statement, lang));
             }
         }
+        for lang in &corpus.site.languages {
+            jobs.push(Job::Directory(lang));
+            for signatory in &corpus.registry.signatories {
+                if self.signed.contains_key(signatory.id.as_str()) {
+                    jobs.push(Job::Signer(signatory, lang));
+                }
+            }
+        }
         jobs
     }
 
@@ -119,6 +139,8 @@ impl<'a> Plan<'a> {
             Job::Index(lang) => Urls::home(lang),
             Job::Page(i, lang) => Urls::page(lang, &self.corpus.pages[*i].translations[*lang].slug),
             Job::Statement(statement, lang) => Urls::statement(lang, self.version(&statement.id, lang)?.slug()),
+            Job::Directory(lang) => Urls::directory(lang),
+            Job::Signer(signatory, lang) => Urls::signer(lang, &signatory.id),
             Job::Feeds(_) | Job::Sitemap => return None,
         })
     }
@@ -139,6 +161,10 @@ impl<'a> Plan<'a> {
                     (l, rel)
                 })
                 .collect(),
+            Job::Directory(_) => self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::directory(l))).collect(),
+            Job::Signer(signatory, _) => {
+                self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::signer(l, &signatory.id))).collect()
+            }
             Job::NotFound | Job::Feeds(_) | Job::Sitemap => Vec::new(),
         }
     }
@@ -158,6 +184,10 @@ impl<'a> Plan<'a> {
                 .iter()
                 .map(|s| last_change(s, self.corpus.site.default_lang(), &self.corpus.site.timezone))
                 .max(),
+            Job::Signer(signatory, lang) => self
+                .signed
+                .get(signatory.id.as_str())
+                .and_then(|list| list.iter().map(|(s, _)| last_change(s, lang, &self.corpus.site.timezone)).max()),
             _ => None,
         }
     }

@@ -16,8 +16,17 @@ use crate::model::{Lang, SiteConfig};
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
 /// The templates every theme must provide.
-pub const TEMPLATES: [&str; 7] =
-    ["base.html", "statement.html", "index.html", "page.html", "chooser.html", "notice.html", "404.html"];
+pub const TEMPLATES: [&str; 9] = [
+    "base.html",
+    "statement.html",
+    "index.html",
+    "page.html",
+    "chooser.html",
+    "notice.html",
+    "404.html",
+    "directory.html",
+    "signer.html",
+];
 
 /// A theme ready to render.
 pub struct Theme {

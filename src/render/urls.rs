@@ -52,6 +52,16 @@ impl Urls {
         format!("{lang}/{slug}/")
     }
 
+    /// The signer directory of a language: `es/signatories/`.
+    pub fn directory(lang: &Lang) -> String {
+        format!("{lang}/signatories/")
+    }
+
+    /// One signer's page: `es/signatories/red-fronteriza/`.
+    pub fn signer(lang: &Lang, id: &str) -> String {
+        format!("{lang}/signatories/{id}/")
+    }
+
     /// A site-absolute path for links inside the site: `/en/about/`.
     pub fn path(&self, rel: &str) -> String {
         format!("{}{rel}", self.root_path)

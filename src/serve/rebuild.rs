@@ -117,7 +117,16 @@ impl Rebuilder {
         };
         timer.lap("parse");
         self.cache.invalidate(name);
-        let reuse = Reuse { previous: &good.site, scope: Scope::Statement(name) };
+        let signed = |c: &Corpus| -> Vec<String> {
+            c.statements
+                .iter()
+                .filter(|s| s.id == name)
+                .flat_map(|s| &s.signers)
+                .map(|s| s.signatory.id.clone())
+                .collect()
+        };
+        let signers: BTreeSet<String> = signed(&good.corpus).into_iter().chain(signed(&corpus)).collect();
+        let reuse = Reuse { previous: &good.site, scope: Scope::Statement { id: name, signers: &signers } };
         let site = match render::render_with(&corpus, &good.theme, &self.options, &self.cache, Some(reuse)) {
             Ok(site) => site,
             Err(d) => return Ok(mark_broken(&mut self.broken, name, d)),

@@ -11,5 +11,6 @@ mod example_site;
 mod feeds;
 mod fixture;
 mod interrupt;
+mod newsroom;
 mod serve;
 mod snapshots;
