@@ -22,6 +22,93 @@ pub enum Command {
     Check(CheckArgs),
     /// Preview the site with live reload while you edit.
     Serve(ServeArgs),
+    /// Create a statement folder with statement.yaml and one file per language.
+    New {
+        /// What to create.
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+    /// Create a new site, with an example statement, that builds at once.
+    Init {
+        /// The folder to create (new or empty).
+        dir: PathBuf,
+    },
+    /// Work with the signatory registry.
+    Signatories {
+        /// What to do.
+        #[command(subcommand)]
+        command: SignatoriesCommand,
+    },
+    /// List the state of every translation, or mark one as made from the current original.
+    Translations(TranslationsArgs),
+}
+
+/// `undersigned new …`.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// A new statement (a draft until you set `draft: false`).
+    Statement {
+        /// Its title; the folder name is made from it.
+        title: String,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+/// `undersigned signatories …`.
+#[derive(Debug, Subcommand)]
+pub enum SignatoriesCommand {
+    /// Merge the CSV export of a sign-on form into signatories.yaml and a statement.
+    Import(ImportArgs),
+}
+
+/// `undersigned signatories import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file (UTF-8; a BOM and CRLF line ends are fine).
+    pub file: PathBuf,
+    /// The statement folder the signers join (content/statements/<name>).
+    #[arg(long, value_name = "DIR")]
+    pub statement: PathBuf,
+    /// Show what would change, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The site's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Header of the column with the organisation's name (default: usual English and Spanish names).
+    #[arg(long, value_name = "HEADER")]
+    pub name_column: Option<String>,
+    /// Header of the country column.
+    #[arg(long, value_name = "HEADER")]
+    pub country_column: Option<String>,
+    /// Header of the website column.
+    #[arg(long, value_name = "HEADER")]
+    pub website_column: Option<String>,
+}
+
+/// `undersigned translations [mark DIR LANG]`.
+#[derive(Debug, Args)]
+pub struct TranslationsArgs {
+    /// `mark`, to record that a translation follows the current original.
+    #[command(subcommand)]
+    pub command: Option<TranslationsCommand>,
+    /// The site's folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+/// `undersigned translations mark`.
+#[derive(Debug, Subcommand)]
+pub enum TranslationsCommand {
+    /// Mark DIR's LANG file as translated from the original's current text.
+    Mark {
+        /// The statement folder.
+        dir: PathBuf,
+        /// The translation's language.
+        lang: String,
+    },
 }
 
 /// `undersigned build`.

@@ -14,6 +14,7 @@
 //! `check` runs stages 1–4; `build` runs all five.
 
 pub mod cli;
+pub mod commands;
 pub mod error;
 pub mod external;
 pub mod links;

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use std::time::Duration;
-use undersigned::cli::{Cli, Command};
+use undersigned::cli::{Cli, Command, NewCommand, SignatoriesCommand, TranslationsCommand};
 
 use undersigned::error::{Diagnostic, Diagnostics, Error};
 use undersigned::serve::{Reporter, ServeOptions};
@@ -17,6 +17,39 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
     let (verb, result) = match cli.command {
+        Command::New { what: NewCommand::Statement { title, root } } => {
+            return finish(undersigned::commands::scaffold::new_statement(&root, &title).map(|made| {
+                println!("created a draft statement; write it, then set draft: false");
+                made.iter().for_each(|p| println!("  {}", p.display()));
+            }));
+        }
+        Command::Init { dir } => {
+            return finish(undersigned::commands::scaffold::init(&dir).map(|made| {
+                println!("created a new site in {}:", dir.display());
+                made.iter().for_each(|p| println!("  {}", p.display()));
+                println!("preview it with: undersigned serve --root {}", dir.display());
+            }));
+        }
+        Command::Signatories { command: SignatoriesCommand::Import(args) } => {
+            let columns = undersigned::commands::import::Columns {
+                name: args.name_column,
+                country: args.country_column,
+                website: args.website_column,
+            };
+            let result =
+                undersigned::commands::import::import(&args.root, &args.file, &args.statement, &columns, args.dry_run);
+            return finish(result.map(|outcome| print_import(&outcome, args.dry_run)));
+        }
+        Command::Translations(args) => {
+            return finish(match args.command {
+                Some(TranslationsCommand::Mark { dir, lang }) => {
+                    undersigned::commands::translations::mark(&args.root, &dir, &lang).map(|path| {
+                        println!("marked {} as translated from the current original", path.display());
+                    })
+                }
+                None => print_translations(&args.root),
+            });
+        }
         Command::Serve(args) => {
             let options = ServeOptions {
                 root: args.root,
@@ -86,6 +119,59 @@ fn remove_staging_on_interrupt(options: &BuildOptions) {
     if let Err(e) = installed {
         eprintln!("warning: cannot watch for Ctrl-C ({e}); an interrupted build may leave a staging folder");
     }
+}
+
+/// Exit status for commands that print their own success.
+fn finish(result: Result<(), Error>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report_error(&e),
+    }
+}
+
+fn print_import(outcome: &undersigned::commands::import::Outcome, dry_run: bool) {
+    print_diagnostics(outcome.problems.clone());
+    let would = if dry_run { "would be " } else { "" };
+    for (id, name) in &outcome.added {
+        println!("{would}added to signatories.yaml: {id} ({name})");
+    }
+    for (row, name, id) in &outcome.matched {
+        println!("row {row}: {name} is {id}");
+    }
+    for id in &outcome.joined {
+        println!("{would}added to the statement: {id}");
+    }
+    println!(
+        "{} new, {} matched, {} joining the statement{}",
+        outcome.added.len(),
+        outcome.matched.len(),
+        outcome.joined.len(),
+        if dry_run { " (dry run: nothing was changed)" } else { "" }
+    );
+}
+
+fn print_translations(root: &std::path::Path) -> Result<(), Error> {
+    use undersigned::commands::translations::{State, report};
+    let tree = undersigned::load::load(root)?;
+    let corpus = undersigned::parse::parse(&tree).map_err(Error::Content)?;
+    for row in report(&corpus) {
+        let states: Vec<String> = row
+            .states
+            .iter()
+            .map(|(lang, state)| {
+                let word = match state {
+                    State::Original => "original",
+                    State::UpToDate => "up to date",
+                    State::Stale => "STALE: the original changed since it was translated",
+                    State::Unmarked => "not marked",
+                    State::Missing => "missing",
+                };
+                format!("{lang}: {word}")
+            })
+            .collect();
+        println!("{}  {}", row.id, states.join("; "));
+    }
+    Ok(())
 }
 
 /// Prints what `serve` does: the address first, then a line per rebuild.

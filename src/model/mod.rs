@@ -272,6 +272,37 @@ pub struct Translation {
     pub corrections: Vec<Correction>,
     /// The body.
     pub document: Document,
+    /// A short hash of the body's text, to tell when a translation falls behind it.
+    pub body_hash: String,
+    /// For translations: the original's body hash it was made from, if marked.
+    pub translated_from: Option<String>,
+}
+
+/// A short, stable hash of a Markdown body (FNV-1a, 64 bits, as 8 hex digits of its top
+/// half): what `translations mark` writes and what staleness compares. Line ends and
+/// trailing spaces do not count.
+pub fn body_hash(body: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for line in body.trim().lines() {
+        for byte in line.trim_end().bytes().chain(std::iter::once(b'\n')) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{:08x}", hash >> 32)
+}
+
+impl Statement {
+    /// The languages whose translation was marked as made from an earlier version of the
+    /// original's body.
+    pub fn stale_translations<'a>(&'a self, site: &SiteConfig) -> Vec<&'a Translation> {
+        let Some(original) = self.original(site) else { return Vec::new() };
+        self.translations
+            .values()
+            .filter(|t| t.lang != original.lang)
+            .filter(|t| t.translated_from.as_ref().is_some_and(|h| *h != original.body_hash))
+            .collect()
+    }
 }
 
 /// A plain page (About).

@@ -206,6 +206,38 @@ pub fn parse_statement(
         }
     }
 
+    // Translations that fell behind the original, and corrections listed in one language
+    // but not another: both are worth a warning, naming both files.
+    let original = site.languages.iter().find_map(|l| translations.get(l));
+    if let Some(original) = original {
+        let original_file = format!("{}.md", original.lang);
+        for t in translations.values().filter(|t| t.lang != original.lang) {
+            if t.translated_from.as_ref().is_some_and(|h| *h != original.body_hash) {
+                out.push(
+                    Diagnostic::warning(
+                        SourceLocation::file(&t.slug_location.path),
+                        format!("{}.md was translated from an earlier version of {original_file}", t.lang),
+                    )
+                    .with_hint(format!(
+                        "update the translation, then run `undersigned translations mark {} {}`",
+                        dir.path.display(),
+                        t.lang
+                    )),
+                );
+            }
+            let dates = |t: &Translation| t.corrections.iter().map(|c| c.date).collect::<Vec<_>>();
+            if dates(t) != dates(original) {
+                out.push(
+                    Diagnostic::warning(
+                        SourceLocation::file(&t.slug_location.path),
+                        format!("{}.md and {original_file} list different correction dates", t.lang),
+                    )
+                    .with_hint("list each correction, with its date, in every language"),
+                );
+            }
+        }
+    }
+
     let mut pdf = BTreeMap::new();
     if let Some(raw_pdf) = &raw.pdf {
         let at_pdf = location_of(path, raw_pdf, 1);
@@ -280,6 +312,8 @@ pub fn parse_page(dir: &ContentDir, site: &SiteConfig, out: &mut Vec<Diagnostic>
                 addressee: None,
                 dateline: None,
                 corrections: Vec::new(),
+                body_hash: crate::model::body_hash(split.body),
+                translated_from: None,
                 document,
             },
         );
@@ -366,7 +400,6 @@ fn parse_translation(file: &SourceFile, dir: &ContentDir, out: &mut Vec<Diagnost
         }
     }
     corrections.sort_by_key(|c| c.date);
-    let _ = raw.translated_from;
     let (document, notes) = parse_markdown(&file.path, split.body, split.body_line);
     out.extend(notes);
     Some(Translation {
@@ -379,6 +412,8 @@ fn parse_translation(file: &SourceFile, dir: &ContentDir, out: &mut Vec<Diagnost
         dateline: raw.dateline.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         corrections,
         document,
+        body_hash: crate::model::body_hash(split.body),
+        translated_from: raw.translated_from.map(|h| h.trim().to_owned()),
     })
 }
 

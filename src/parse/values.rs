@@ -35,7 +35,7 @@ pub fn check_slug(what: &str, value: &str) -> Result<(), Refusal> {
     if ok {
         return Ok(());
     }
-    let suggestion = crate::parse::markdown::slugify(&deunicode_lite(value));
+    let suggestion = crate::parse::markdown::slugify(&fold_accents(value));
     let hint = if suggestion.is_empty() || suggestion == value {
         "use lower-case letters a–z, digits and single hyphens".to_owned()
     } else {
@@ -44,8 +44,9 @@ pub fn check_slug(what: &str, value: &str) -> Result<(), Refusal> {
     Err(Refusal::new(format!("`{value}` is not a valid {what}"), hint))
 }
 
-/// Strips the accents of Latin letters so a suggested slug stays ASCII.
-fn deunicode_lite(value: &str) -> String {
+/// Strips the accents of Latin letters (and turns other symbols into spaces), so a slug
+/// made from it stays ASCII.
+pub fn fold_accents(value: &str) -> String {
     value
         .chars()
         .map(|c| match c {

@@ -306,6 +306,19 @@ impl<'a> Shared<'a> {
             .iter()
             .map(|c| json!({ "date": c.date.to_string(), "display": strings.date(c.date), "note": c.note }))
             .collect();
+        let stale = statement
+            .stale_translations(&self.corpus.site)
+            .iter()
+            .any(|s| s.lang == *lang)
+            .then(|| statement.original(&self.corpus.site))
+            .flatten()
+            .map(|o| {
+                json!({
+                    "original_url": self.urls.path(&Urls::statement(&o.lang, &o.slug)),
+                    "original_lang": o.lang.as_str(),
+                    "original_lang_name": strings.text(&format!("language_{}", o.lang)),
+                })
+            });
         let updated = Some(last_change(statement, lang, &self.corpus.site.timezone)).filter(|u| *u > statement.date);
         let banner = if statement.draft {
             Some(strings.text("banner_draft").to_owned())
@@ -335,6 +348,7 @@ impl<'a> Shared<'a> {
                 "tags": statement.tags,
                 "corrections": corrections,
                 "translation_of": translation_of,
+                "stale": stale,
                 "banner": banner,
                 "csv_url": self.urls.path(&format!("{rel}signatories.csv")),
                 "json_url": self.urls.path(&format!("{rel}statement.json")),

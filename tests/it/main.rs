@@ -7,6 +7,7 @@
 mod bad_input;
 mod build;
 mod check;
+mod commands;
 mod example_site;
 mod feeds;
 mod fixture;
