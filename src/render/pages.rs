@@ -350,6 +350,7 @@ impl<'a> Shared<'a> {
                 "translation_of": translation_of,
                 "stale": stale,
                 "banner": banner,
+                "pdf_url": statement.pdf.get(lang).map(|file| self.urls.path(&format!("{rel}{file}"))),
                 "csv_url": self.urls.path(&format!("{rel}signatories.csv")),
                 "json_url": self.urls.path(&format!("{rel}statement.json")),
             },

@@ -135,6 +135,12 @@ fn statement_files_are_copied_next_to_each_language_page() {
     );
     site.build_ok();
     assert!(site.root().join("public/en/statements/sample/statement-en.pdf").is_file());
+    let page = site.output("en/statements/sample/index.html");
+    assert!(page.contains("<a href=\"/en/statements/sample/statement-en.pdf\" type=\"application/pdf\">Download this statement (PDF)</a>"), "{page}");
+    assert!(
+        !site.output("es/declaraciones/declaracion-de-prueba/index.html").contains(".pdf"),
+        "no Spanish PDF was given"
+    );
 }
 
 #[test]
