@@ -13,6 +13,9 @@ use undersigned::error::{Diagnostic, Diagnostics, Error};
 use undersigned::serve::{Reporter, ServeOptions};
 use undersigned::{BuildOptions, Report};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
