@@ -20,6 +20,17 @@ check_binary() {
     fi
 }
 
+# Runs a copy of the binary from bench/out/bin, so that a rebuild of target/ during a run
+# (another terminal's cargo) cannot mix two binaries in one set of results. BIN_INFO says
+# which build it is.
+snapshot_binary() {
+    mkdir -p "$OUT/bin"
+    cp "$BIN" "$OUT/bin/.undersigned.tmp"
+    mv "$OUT/bin/.undersigned.tmp" "$OUT/bin/undersigned"
+    BIN_INFO="$("$OUT/bin/undersigned" --version 2>/dev/null || echo undersigned), built $(date -u -r "$BIN" '+%Y-%m-%d %H:%M:%S UTC'), sha256 $(sha256sum "$OUT/bin/undersigned" | cut -c1-12)"
+    BIN=$OUT/bin/undersigned
+}
+
 APT_UPDATED=
 apt_install() { # PACKAGE...
     [ "$(id -u)" = 0 ] || die "need root to install $* (or install it yourself)"

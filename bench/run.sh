@@ -11,7 +11,8 @@
 # bench/out/results-N.md, and all of them with the machine to bench/out/results.md.
 # Raw timings: bench/out/times-N.tsv; each tool's output: bench/out/logs/.
 #
-# It never builds the main crate: build target/release/undersigned yourself first.
+# It never builds the main crate: build target/release/undersigned yourself first. It times a
+# copy of it (bench/out/bin/undersigned), taken at the start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
@@ -22,6 +23,8 @@ if [ $# -eq 0 ]; then set -- 1000 5000; fi
 for n in "$@"; do [[ $n =~ ^[1-9][0-9]*$ ]] || die "not a number of statements: $n"; done
 
 check_binary
+snapshot_binary
+say "timing $BIN_INFO"
 [ -x /usr/bin/time ] || apt_install time
 command -v hugo >/dev/null || apt_install hugo
 HUGO_VERSION=$(hugo version | head -1)
@@ -183,8 +186,7 @@ done
     printf '# Benchmark results\n\n'
     printf 'Written by bench/run.sh on %s.\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
     printf -- '- machine: %s\n' "$MACHINE"
-    printf -- '- undersigned: %s (binary of %s)\n' "$("$BIN" --version 2>/dev/null || echo '?')" \
-        "$(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC')"
+    printf -- '- undersigned: %s\n' "$BIN_INFO"
     printf -- '- hugo: %s\n' "$HUGO_VERSION"
     printf -- '- floor: bench/floor (pulldown-cmark, rayon)\n\n'
     for f in $(ls "$OUT"/results-*.md 2>/dev/null | sort -t- -k2 -n); do

@@ -19,6 +19,8 @@ n=${1:-1000}
 (( n >= 10 )) || die "the corpus needs at least 10 statements (s-00010 is edited)"
 EDITS=${EDITS:-15}
 check_binary
+snapshot_binary
+say "timing $BIN_INFO"
 ensure_corpus "$n"
 
 root="$OUT/corpus-$n"

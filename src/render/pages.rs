@@ -38,6 +38,8 @@ pub struct Shared<'a> {
     orders: BTreeMap<Lang, NameOrder>,
     cache: &'a RenderCache,
     options: &'a RenderOptions,
+    /// `t` and `site` of each language, converted for the templates once.
+    shared_values: BTreeMap<Lang, (tera::Value, tera::Value)>,
 }
 
 /// Files produced by one job: path and content.
@@ -54,7 +56,18 @@ impl<'a> Shared<'a> {
     ) -> Self {
         let corpus = plan.corpus;
         let orders = corpus.site.languages.iter().map(|l| (l.clone(), NameOrder::new(l))).collect();
-        Self { corpus, theme, urls, plan, orders, cache, options }
+        let mut shared = Self { corpus, theme, urls, plan, orders, cache, options, shared_values: BTreeMap::new() };
+        shared.shared_values = corpus
+            .site
+            .languages
+            .iter()
+            .map(|l| {
+                let values =
+                    (tera::Value::from_serializable(&theme.i18n[l]), tera::Value::from_serializable(&shared.site(l)));
+                (l.clone(), values)
+            })
+            .collect();
+        shared
     }
 
     /// Renders one job to its output files.
@@ -70,7 +83,7 @@ impl<'a> Shared<'a> {
         let rel = self.plan.rel(job).unwrap_or_default();
         let path = page_file(&rel);
         let default = self.corpus.site.default_lang();
-        let (template, lang, ctx) = match job {
+        let (template, lang, mut ctx) = match job {
             Job::Chooser => ("chooser.html", default, self.chooser()),
             Job::NotFound => ("404.html", default, self.not_found()),
             Job::Index(lang) => ("index.html", *lang, self.index(lang)),
@@ -95,15 +108,12 @@ impl<'a> Shared<'a> {
         }
         let mut context = Context::new();
         context.insert("lang", lang.as_str());
-        context.insert("t", &self.theme.i18n[lang]);
-        context.insert("site", &self.site(lang));
+        let (strings, site) = &self.shared_values[lang];
+        context.insert_value("t", strings.clone());
+        context.insert_value("site", site.clone());
         context.insert("nav", &self.nav(lang, &path));
         context.insert("page", &page);
-        if let Value::Object(map) = &ctx.extra {
-            for (k, v) in map {
-                context.insert(k.clone(), v);
-            }
-        }
+        context.extend(std::mem::take(&mut ctx.extra));
         let html = self.theme.tera.render(template, &context).map_err(|e| {
             let (at, message) = match e.kind() {
                 tera::ErrorKind::RenderingError(report) => {
@@ -241,7 +251,10 @@ impl<'a> Shared<'a> {
         PageContext::new("page", &t.title, t.summary.as_deref().unwrap_or_default(), json!({ "body": rendered.body }))
     }
 
-    fn statement(&self, statement: &Statement, lang: &Lang) -> PageContext {
+    fn statement<'s>(&'s self, statement: &'s Statement, lang: &'s Lang) -> PageContext
+    where
+        's: 'a,
+    {
         let t: &Translation = &statement.translations[lang];
         let strings = self.t(lang);
         let options = HtmlOptions {
@@ -259,19 +272,20 @@ impl<'a> Shared<'a> {
 
         let signers = self.sorted_signers(statement, lang);
         let countries: BTreeSet<&str> = signers.iter().map(|s| s.signatory.country.code).collect();
-        let signer = |s: &&Signer| {
+        let signer = |s: &&'a Signer| {
             let sig = &s.signatory;
-            json!({
-                "id": sig.id,
-                "name": sig.name.get(lang),
-                "url": sig.url,
-                "country": sig.country.code,
-                "country_name": sig.country.name(lang.as_str()),
-                "affiliation": sig.affiliation.as_ref().map(|a| a.get(lang)),
-                "since": s.since.map(|d| strings.date(d)),
-            })
+            SignerView {
+                id: &sig.id,
+                name: sig.name.get(lang),
+                url: sig.url.as_deref(),
+                country: sig.country.code,
+                country_name: sig.country.name(lang.as_str()),
+                affiliation: sig.affiliation.as_ref().map(|a| a.get(lang)),
+                since: s.since.map(|d| strings.date(d)),
+            }
         };
-        let of_kind = |kind| signers.iter().filter(|s| s.signatory.kind == kind).map(signer).collect::<Vec<Value>>();
+        let of_kind =
+            |kind| signers.iter().filter(|s| s.signatory.kind == kind).map(signer).collect::<Vec<SignerView<'_>>>();
         let organizations = of_kind(SignatoryKind::Organization);
         let individuals = of_kind(SignatoryKind::Individual);
         // With late signers, the count is dated: "… as of 2 July 2019".
@@ -329,33 +343,32 @@ impl<'a> Shared<'a> {
                 .map(|e| strings.text("banner_embargo").replace("{date}", &self.date_time(strings, e)))
         };
         let rel = Urls::statement(lang, &t.slug);
-        let extra = json!({
-            "statement": {
-                "id": statement.id,
-                "title": t.title,
-                "summary": t.summary,
-                "addressee": t.addressee,
-                "dateline": dateline,
-                "date_iso": self.iso(statement.date),
-                "updated": updated.map(|u| json!({ "iso": self.iso(u), "display": strings.date(self.local_date(u)) })),
-                "body": rendered.body,
-                "notes": notes,
-                "notes_id": notes_heading_id(&statement.id),
-                "signers_summary": signers_summary,
-                "sign_on": sign_on,
-                "organizations": organizations,
-                "individuals": individuals,
-                "tags": statement.tags,
-                "corrections": corrections,
-                "translation_of": translation_of,
-                "stale": stale,
-                "banner": banner,
-                "pdf_url": statement.pdf.get(lang).map(|file| self.urls.path(&format!("{rel}{file}"))),
-                "csv_url": self.urls.path(&format!("{rel}signatories.csv")),
-                "json_url": self.urls.path(&format!("{rel}statement.json")),
-            },
-        });
-        let mut ctx = PageContext::new("statement", &t.title, t.summary.as_deref().unwrap_or_default(), extra);
+        let view = StatementView {
+            id: &statement.id,
+            title: &t.title,
+            summary: t.summary.as_deref(),
+            addressee: t.addressee.as_deref(),
+            dateline,
+            date_iso: self.iso(statement.date),
+            updated: updated.map(|u| json!({ "iso": self.iso(u), "display": strings.date(self.local_date(u)) })),
+            body: &rendered.body,
+            notes,
+            notes_id: notes_heading_id(&statement.id),
+            signers_summary,
+            sign_on,
+            organizations,
+            individuals,
+            tags: &statement.tags,
+            corrections,
+            translation_of,
+            stale,
+            banner,
+            pdf_url: statement.pdf.get(lang).map(|file| self.urls.path(&format!("{rel}{file}"))),
+            csv_url: self.urls.path(&format!("{rel}signatories.csv")),
+            json_url: self.urls.path(&format!("{rel}statement.json")),
+        };
+        let summary = t.summary.as_deref().unwrap_or_default();
+        let mut ctx = PageContext::new("statement", &t.title, summary, StatementPage { statement: view });
         let published = self.iso(statement.date);
         let modified = self.iso(last_change(statement, lang, &self.corpus.site.timezone));
         let records: Vec<SignerRecord<'_>> = signers.iter().map(|s| SignerRecord::new(s, lang)).collect();
@@ -700,11 +713,56 @@ impl<'a> Shared<'a> {
     }
 }
 
+/// One signer as a statement page lists it.
+#[derive(serde::Serialize)]
+struct SignerView<'a> {
+    id: &'a str,
+    name: &'a str,
+    url: Option<&'a str>,
+    country: &'a str,
+    country_name: &'a str,
+    affiliation: Option<&'a str>,
+    since: Option<String>,
+}
+
+/// `statement`: what statement.html receives (the theming section of the README lists it).
+#[derive(serde::Serialize)]
+struct StatementView<'a> {
+    id: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    addressee: Option<&'a str>,
+    dateline: String,
+    date_iso: String,
+    updated: Option<Value>,
+    body: &'a str,
+    notes: Vec<Value>,
+    notes_id: String,
+    signers_summary: String,
+    sign_on: Option<Value>,
+    organizations: Vec<SignerView<'a>>,
+    individuals: Vec<SignerView<'a>>,
+    tags: &'a [String],
+    corrections: Vec<Value>,
+    translation_of: Option<Value>,
+    stale: Option<Value>,
+    banner: Option<String>,
+    pdf_url: Option<String>,
+    csv_url: String,
+    json_url: String,
+}
+
+#[derive(serde::Serialize)]
+struct StatementPage<'a> {
+    statement: StatementView<'a>,
+}
+
 /// A page's own context: its kind, title and description, its template variables, and
 /// what a statement adds (share-card dates, JSON-LD, data files next to it).
 struct PageContext {
     meta: (&'static str, String, String),
-    extra: Value,
+    /// The page's own template variables.
+    extra: Context,
     /// `(published, modified)` in RFC 3339, for `article:` tags.
     times: Option<(String, String)>,
     /// JSON-LD, already safe to put inside `<script>`.
@@ -716,8 +774,10 @@ struct PageContext {
 }
 
 impl PageContext {
-    fn new(kind: &'static str, title: &str, description: &str, extra: Value) -> Self {
+    fn new(kind: &'static str, title: &str, description: &str, extra: impl serde::Serialize) -> Self {
         let meta = (kind, title.to_owned(), description.to_owned());
+        // The variables are an object by construction, so this cannot fail.
+        let extra = Context::from_serialize(&extra).unwrap_or_default();
         Self { meta, extra, times: None, jsonld: None, files: Vec::new(), image: None }
     }
 }
