@@ -1,0 +1,105 @@
+//! The signer directory and each signer's page.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use super::{PageContext, Shared};
+use crate::model::{Lang, Signatory, SignatoryKind};
+use crate::render::plan::Version;
+use crate::render::urls::Urls;
+
+impl Shared<'_> {
+    /// The signer directory: every signer of a public statement, organisations and
+    /// individuals apart, grouped by country (in the reader's alphabet).
+    pub(super) fn directory(&self, lang: &Lang) -> PageContext {
+        let strings = self.t(lang);
+        let order = &self.orders[lang];
+        let mut groups: [BTreeMap<&str, Vec<&Signatory>>; 2] = [BTreeMap::new(), BTreeMap::new()];
+        for signatory in &self.corpus.registry.signatories {
+            if self.plan.signed.contains_key(signatory.id.as_str()) {
+                let kind = usize::from(signatory.kind == SignatoryKind::Individual);
+                groups[kind].entry(signatory.country.code).or_default().push(signatory);
+            }
+        }
+        let countries: BTreeSet<&str> = groups.iter().flat_map(|g| g.keys().copied()).collect();
+        let counts: Vec<usize> = groups.iter().map(|g| g.values().map(Vec::len).sum()).collect();
+        let render_groups = |groups: &BTreeMap<&str, Vec<&Signatory>>| {
+            let mut list: Vec<(&str, &Vec<&Signatory>)> = groups.iter().map(|(c, v)| (*c, v)).collect();
+            let name_of = |code: &str| {
+                crate::model::country::Country::from_code(code)
+                    .map_or_else(|| code.to_owned(), |c| c.name(lang.as_str()).to_owned())
+            };
+            list.sort_by(|a, b| order.compare(&name_of(a.0), &name_of(b.0)));
+            list.into_iter()
+                .map(|(code, signers)| {
+                    let mut signers = signers.clone();
+                    signers.sort_by(|a, b| {
+                        order.compare(a.name.get(lang), b.name.get(lang)).then_with(|| a.id.cmp(&b.id))
+                    });
+                    let signers: Vec<Value> = signers
+                        .iter()
+                        .map(|s| {
+                            let count = self.plan.signed.get(s.id.as_str()).map_or(0, Vec::len);
+                            json!({
+                                "id": s.id,
+                                "name": s.name.get(lang),
+                                "url": self.urls.path(&Urls::signer(lang, &s.id)),
+                                "statements": count,
+                            })
+                        })
+                        .collect();
+                    json!({ "country": code, "country_name": name_of(code), "signers": signers })
+                })
+                .collect::<Vec<Value>>()
+        };
+        let extra = json!({
+            "directory": {
+                "summary": strings.directory_summary(counts[0], counts[1], countries.len()),
+                "organizations": render_groups(&groups[0]),
+                "individuals": render_groups(&groups[1]),
+            },
+        });
+        PageContext::new("directory", strings.text("signatories"), "", extra)
+    }
+
+    /// One signer and the public statements it signed, newest first.
+    pub(super) fn signer_page(&self, signatory: &Signatory, lang: &Lang) -> PageContext {
+        let strings = self.t(lang);
+        let statements: Vec<Value> = self
+            .plan
+            .signed
+            .get(signatory.id.as_str())
+            .into_iter()
+            .flatten()
+            .filter_map(|(statement, signer)| {
+                let t = match self.plan.version(&statement.id, lang)? {
+                    Version::Written { .. } => statement.translations.get(lang)?,
+                    Version::Notice { original, .. } => statement.translations.get(&original)?,
+                };
+                Some(json!({
+                    "title": t.title,
+                    "url": self.urls.path(&Urls::statement(&t.lang, &t.slug)),
+                    "lang": t.lang.as_str(),
+                    "lang_name": strings.text(&format!("language_{}", t.lang)),
+                    "date_display": strings.date(self.local_date(statement.date)),
+                    "date_iso": self.iso(statement.date),
+                    "since": signer.since.map(|d| strings.date(d)),
+                }))
+            })
+            .collect();
+        let extra = json!({
+            "signer": {
+                "id": signatory.id,
+                "name": signatory.name.get(lang),
+                "kind": signatory.kind,
+                "country_name": signatory.country.name(lang.as_str()),
+                "website": signatory.url,
+                "affiliation": signatory.affiliation.as_ref().map(|a| a.get(lang)),
+                "directory_url": self.urls.path(&Urls::directory(lang)),
+            },
+            "statements": statements,
+        });
+        PageContext::new("signer", signatory.name.get(lang), "", extra)
+    }
+}

@@ -1,0 +1,311 @@
+//! Rendering each job: template contexts for pages, and the calls into the feed and
+//! sitemap writers. Statement pages, the signer directory and the feeds have files of
+//! their own below.
+//!
+//! The context names here are the theme's contract; README's theming section lists them.
+
+mod directory;
+mod feed_job;
+mod statement;
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use tera::Context;
+
+use super::collate::NameOrder;
+use super::data::{self};
+use super::feeds::{self};
+use super::html::{HtmlOptions, absolute, render_document};
+use super::i18n::I18n;
+use super::plan::{Job, Plan, Version, page_file};
+use super::sitemap;
+use super::urls::Urls;
+use super::{RenderCache, RenderOptions, Theme};
+use crate::error::{Diagnostic, SourceLocation};
+use crate::model::{Corpus, Lang, Statement};
+
+/// The feed files of one language, relative to its home.
+pub const FEEDS: [(&str, &str, &str); 3] = [
+    ("feed.xml", "application/rss+xml", "rss"),
+    ("atom.xml", "application/atom+xml", "atom"),
+    ("feed.json", "application/feed+json", "json_feed"),
+];
+
+/// What every job shares.
+pub struct Shared<'a> {
+    corpus: &'a Corpus,
+    theme: &'a Theme,
+    urls: &'a Urls,
+    plan: &'a Plan<'a>,
+    orders: BTreeMap<Lang, NameOrder>,
+    cache: &'a RenderCache,
+    options: &'a RenderOptions,
+    /// `t` and `site` of each language, converted for the templates once.
+    shared_values: BTreeMap<Lang, (tera::Value, tera::Value)>,
+}
+
+/// Files produced by one job: path and content.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+impl<'a> Shared<'a> {
+    /// Prepares what jobs share (one collator per language).
+    pub fn new(
+        theme: &'a Theme,
+        urls: &'a Urls,
+        plan: &'a Plan<'a>,
+        cache: &'a RenderCache,
+        options: &'a RenderOptions,
+    ) -> Self {
+        let corpus = plan.corpus;
+        let orders = corpus.site.languages.iter().map(|l| (l.clone(), NameOrder::new(l))).collect();
+        let mut shared = Self { corpus, theme, urls, plan, orders, cache, options, shared_values: BTreeMap::new() };
+        shared.shared_values = corpus
+            .site
+            .languages
+            .iter()
+            .map(|l| {
+                let values =
+                    (tera::Value::from_serializable(&theme.i18n[l]), tera::Value::from_serializable(&shared.site(l)));
+                (l.clone(), values)
+            })
+            .collect();
+        shared
+    }
+
+    /// Renders one job to its output files.
+    pub fn render(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
+        match job {
+            Job::Feeds(lang) => Ok(self.feeds(lang)),
+            Job::Sitemap => Ok(sitemap::files(self.plan, self.urls)),
+            _ => self.page(job),
+        }
+    }
+
+    fn page(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
+        let rel = self.plan.rel(job).unwrap_or_default();
+        let path = page_file(&rel);
+        let default = self.corpus.site.default_lang();
+        let (template, lang, mut ctx) = match job {
+            Job::Chooser => ("chooser.html", default, self.chooser()),
+            Job::NotFound => ("404.html", default, self.not_found()),
+            Job::Index(lang) => ("index.html", *lang, self.index(lang)),
+            Job::Page(i, lang) => ("page.html", *lang, self.plain_page(*i, lang)),
+            Job::Statement(statement, lang) => match self.plan.version(&statement.id, lang) {
+                Some(Version::Written { .. }) => ("statement.html", lang, self.statement(statement, lang)),
+                _ => ("notice.html", lang, self.notice(statement, lang)),
+            },
+            Job::Directory(lang) => ("directory.html", *lang, self.directory(lang)),
+            Job::Signer(signatory, lang) => ("signer.html", *lang, self.signer_page(signatory, lang)),
+            Job::Feeds(_) | Job::Sitemap => unreachable!("render() handles jobs that are not pages"),
+        };
+        let (kind, title, description) = &ctx.meta;
+        let mut page = self.page_meta(job, kind, lang, title, description, &rel);
+        if let Some((published, modified)) = &ctx.times {
+            page["og"]["published"] = json!(published);
+            page["og"]["modified"] = json!(modified);
+        }
+        page["jsonld"] = json!(ctx.jsonld);
+        if let Some(image) = &ctx.image {
+            page["og"]["image"] = json!(image);
+        }
+        let mut context = Context::new();
+        context.insert("lang", lang.as_str());
+        let (strings, site) = &self.shared_values[lang];
+        context.insert_value("t", strings.clone());
+        context.insert_value("site", site.clone());
+        context.insert("nav", &self.nav(lang, &path));
+        context.insert("page", &page);
+        context.extend(std::mem::take(&mut ctx.extra));
+        let html = self.theme.tera.render(template, &context).map_err(|e| {
+            let (at, message) = match e.kind() {
+                tera::ErrorKind::RenderingError(report) => {
+                    let span = report.span();
+                    let file = self.theme.path_of(report.filename());
+                    (SourceLocation::new(file, span.start_line.max(1), span.start_col + 1), report.message().to_owned())
+                }
+                _ => (SourceLocation::file(self.theme.path_of(template)), e.to_string()),
+            };
+            Diagnostic::error(at, format!("the template failed while rendering {path}: {message}"))
+        })?;
+        let mut files = vec![(path, html.into_bytes())];
+        files.extend(ctx.files.into_iter().map(|(name, bytes)| (format!("{rel}{name}"), bytes)));
+        Ok(files)
+    }
+
+    fn t(&self, lang: &Lang) -> &I18n {
+        &self.theme.i18n[lang]
+    }
+
+    fn site(&self, lang: &Lang) -> Value {
+        let site = &self.corpus.site;
+        json!({
+            "title": site.title.get(lang),
+            "description": site.description.get(lang),
+            "root": self.urls.root(),
+            "home": self.urls.path(&Urls::home(lang)),
+            "directory": self.urls.path(&Urls::directory(lang)),
+            "press_contact": site.press_contact,
+        })
+    }
+
+    fn nav(&self, lang: &Lang, current: &str) -> Value {
+        let items: Vec<Value> = self
+            .corpus
+            .pages
+            .iter()
+            .filter_map(|p| p.translations.get(lang))
+            .map(|t| {
+                let rel = Urls::page(lang, &t.slug);
+                json!({ "title": t.title, "url": self.urls.path(&rel), "current": page_file(&rel) == current })
+            })
+            .collect();
+        Value::Array(items)
+    }
+
+    /// `page`: what the head, the switcher and the feed links need.
+    fn page_meta(&self, job: &Job<'_>, kind: &str, lang: &Lang, title: &str, description: &str, rel: &str) -> Value {
+        let alternates: Vec<Value> = self
+            .plan
+            .alternates(job)
+            .iter()
+            .map(|(l, r)| {
+                let name = self.t(l).text("language_name");
+                json!({ "lang": l.as_str(), "url": self.urls.absolute(r), "name": name, "current": l == lang })
+            })
+            .collect();
+        let strings = self.t(lang);
+        let feeds: Vec<Value> = FEEDS
+            .iter()
+            .map(|(file, mime, key)| {
+                let url = self.urls.path(&format!("{}{file}", Urls::home(lang)));
+                json!({ "type": mime, "url": url, "title": strings.text(key) })
+            })
+            .collect();
+        let alternate_locales: Vec<String> =
+            self.plan.alternates(job).iter().filter(|(l, _)| l != lang).map(|(l, _)| data::og_locale(l)).collect();
+        let image = self.corpus.site.image.as_deref().map(|i| absolute(&self.urls.absolute(""), i));
+        json!({
+            "kind": kind,
+            "title": title,
+            "description": description,
+            "canonical": self.urls.absolute(rel),
+            "alternates": alternates,
+            "x_default": self.urls.absolute(""),
+            "feeds": feeds,
+            "og": { "locale": data::og_locale(lang), "alternate_locales": alternate_locales, "image": image },
+        })
+    }
+
+    fn chooser(&self) -> PageContext {
+        let site = &self.corpus.site;
+        let lang = site.default_lang();
+        let languages: Vec<Value> = site
+            .languages
+            .iter()
+            .map(|l| {
+                let url = self.urls.path(&Urls::home(l));
+                json!({ "lang": l.as_str(), "name": self.t(l).text("language_name"), "title": site.title.get(l), "url": url })
+            })
+            .collect();
+        PageContext::new("chooser", site.title.get(lang), site.description.get(lang), json!({ "languages": languages }))
+    }
+
+    fn not_found(&self) -> PageContext {
+        let lang = self.corpus.site.default_lang();
+        PageContext::new("404", self.t(lang).text("not_found_title"), "", json!({}))
+    }
+
+    fn index(&self, lang: &Lang) -> PageContext {
+        let site = &self.corpus.site;
+        let statements: Vec<Value> = self
+            .plan
+            .statements
+            .iter()
+            .filter_map(|s| {
+                let t = match self.plan.version(&s.id, lang)? {
+                    Version::Written { .. } => s.translations.get(lang)?,
+                    Version::Notice { original, .. } => s.translations.get(&original)?,
+                };
+                Some(json!({
+                    "title": t.title,
+                    "url": self.urls.path(&Urls::statement(&t.lang, &t.slug)),
+                    "date_display": self.t(lang).date(self.local_date(s.date)),
+                    "date_iso": self.iso(s.date),
+                    "summary": t.summary,
+                    "lang": t.lang.as_str(),
+                    "lang_name": self.t(lang).text(&format!("language_{}", t.lang)),
+                }))
+            })
+            .collect();
+        PageContext::new("index", site.title.get(lang), site.description.get(lang), json!({ "statements": statements }))
+    }
+
+    fn plain_page(&self, i: usize, lang: &Lang) -> PageContext {
+        let page = &self.corpus.pages[i];
+        let t = &page.translations[lang];
+        let options = HtmlOptions {
+            prefix: &page.id,
+            link_base: "",
+            backlink_label: self.t(lang).text("back_to_reference"),
+            table_label: self.t(lang).text("table"),
+        };
+        let rendered = render_document(&t.document, options);
+        PageContext::new("page", &t.title, t.summary.as_deref().unwrap_or_default(), json!({ "body": rendered.body }))
+    }
+
+    fn notice(&self, statement: &Statement, lang: &Lang) -> PageContext {
+        let Some(original) = statement.original(&self.corpus.site) else {
+            return PageContext::new("notice", "", "", json!({}));
+        };
+        let extra = json!({
+            "notice": {
+                "original_url": self.urls.path(&Urls::statement(&original.lang, &original.slug)),
+                "original_lang": original.lang.as_str(),
+                "original_lang_name": self.t(lang).text(&format!("language_{}", original.lang)),
+                "original_title": original.title,
+            },
+        });
+        PageContext::new("notice", &original.title, original.summary.as_deref().unwrap_or_default(), extra)
+    }
+
+    /// "27 June 2019 09:00 CDT": a day in the reader's language, the time and the zone.
+    fn date_time(&self, strings: &I18n, at: Timestamp) -> String {
+        let local = at.to_zoned_datetime(self.corpus.site.timezone.clone());
+        format!("{} {}", strings.date(local.date()), local.strftime("%H:%M %Z"))
+    }
+
+    fn local_date(&self, at: Timestamp) -> jiff::civil::Date {
+        at.to_zoned_datetime(self.corpus.site.timezone.clone()).date()
+    }
+
+    fn iso(&self, at: Timestamp) -> String {
+        feeds::rfc3339(at, &self.corpus.site.timezone)
+    }
+}
+
+/// A page's own context: its kind, title and description, its template variables, and
+/// what a statement adds (share-card dates, JSON-LD, data files next to it).
+struct PageContext {
+    meta: (&'static str, String, String),
+    /// The page's own template variables.
+    extra: Context,
+    /// `(published, modified)` in RFC 3339, for `article:` tags.
+    times: Option<(String, String)>,
+    /// JSON-LD, already safe to put inside `<script>`.
+    jsonld: Option<String>,
+    /// Files written next to the page: name and content.
+    files: Files,
+    /// The page's own share-card image (absolute URL), instead of the site's.
+    image: Option<String>,
+}
+
+impl PageContext {
+    fn new(kind: &'static str, title: &str, description: &str, extra: impl serde::Serialize) -> Self {
+        let meta = (kind, title.to_owned(), description.to_owned());
+        // The variables are an object by construction, so this cannot fail.
+        let extra = Context::from_serialize(&extra).unwrap_or_default();
+        Self { meta, extra, times: None, jsonld: None, files: Vec::new(), image: None }
+    }
+}
