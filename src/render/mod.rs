@@ -4,6 +4,7 @@
 //! embargoes, the clock); every page, index and listing then works from that one list.
 
 pub mod collate;
+pub mod contract;
 pub mod data;
 pub mod feeds;
 pub mod html;

@@ -1,0 +1,126 @@
+//! The theme contract: which variables each template receives. README's theming section
+//! is generated from this table, and a test checks that the default templates use no
+//! variable that is not here, so the documentation cannot drift from the code.
+
+/// Variables every page template receives.
+pub const COMMON: &[(&str, &str)] = &[
+    ("lang", "the page's language tag, e.g. `es`"),
+    ("t", "the UI strings of that language (`t.notes`, `t.months`, …), from `i18n/<lang>.yaml`"),
+    (
+        "site",
+        "`title`, `description`, `root` (path of the site root), `home` (this language's index), \
+         `directory` (the signer directory), `press_contact` (`name`, `email`, `phone`, or null)",
+    ),
+    ("nav", "the plain pages of this language: list of `title`, `url`, `current`"),
+    (
+        "page",
+        "`kind`, `title`, `description`, `canonical`, `alternates` (list of `lang`, `url`, `name`, \
+         `current`: every language version, for hreflang links and the switcher), `x_default`, \
+         `feeds` (list of `type`, `url`, `title`), `og` (`locale`, `alternate_locales`, `image`, \
+         `published`, `modified`), `jsonld` (JSON-LD, safe to output with `| safe`)",
+    ),
+];
+
+/// Variables of each template beyond [`COMMON`].
+pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
+    ("base.html", &[]),
+    (
+        "statement.html",
+        &[(
+            "statement",
+            "`id`, `title`, `summary`, `addressee`, `dateline`, `date_iso`, `updated` (`iso`, \
+             `display`), `body` (HTML), `notes` (list of `id`, `number`, `html` (HTML, back-links \
+             included), `references`), `notes_id`, `signers_summary`, `sign_on` (`url`, `until`), \
+             `organizations` and `individuals` (lists of `id`, `name`, `url`, `country`, \
+             `country_name`, `affiliation`, `since`), `tags`, `corrections` (list of `date`, \
+             `display`, `note`), `translation_of` (`lang`, `name`), `stale` (`original_url`, \
+             `original_lang`, `original_lang_name`), `banner` (preview only), `pdf_url`, \
+             `csv_url`, `json_url`",
+        )],
+    ),
+    (
+        "index.html",
+        &[(
+            "statements",
+            "newest first: list of `title`, `url`, `date_display`, `date_iso`, `summary`, `lang` \
+             (the language of the linked text), `lang_name`",
+        )],
+    ),
+    ("page.html", &[("body", "the page's Markdown as HTML")]),
+    ("chooser.html", &[("languages", "list of `lang`, `name`, `title` (the site's title in that language), `url`")]),
+    (
+        "notice.html",
+        &[(
+            "notice",
+            "a statement not translated: `original_url`, `original_lang`, `original_lang_name`, `original_title`",
+        )],
+    ),
+    ("404.html", &[]),
+    (
+        "directory.html",
+        &[(
+            "directory",
+            "`summary`, `organizations` and `individuals` (lists of countries: `country`, \
+             `country_name`, `signers` (list of `id`, `name`, `url`, `statements`))",
+        )],
+    ),
+    (
+        "signer.html",
+        &[
+            ("signer", "`id`, `name`, `kind`, `country_name`, `website`, `affiliation`, `directory_url`"),
+            (
+                "statements",
+                "newest first: list of `title`, `url`, `lang`, `lang_name`, `date_display`, `date_iso`, `since`",
+            ),
+        ],
+    ),
+];
+
+/// The README's table of template variables.
+pub fn markdown() -> String {
+    let mut out = String::from("| template | variable | what it holds |\n| --- | --- | --- |\n");
+    for (name, what) in COMMON {
+        out.push_str(&format!("| every page | `{name}` | {what} |\n"));
+    }
+    for (template, variables) in TEMPLATES {
+        for (name, what) in *variables {
+            out.push_str(&format!("| `{template}` | `{name}` | {what} |\n"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variable a default template uses is documented for it.
+    #[test]
+    fn the_default_templates_use_only_documented_variables() {
+        let mut tera = tera::Tera::new();
+        let sources = crate::render::theme::DEFAULT_THEME
+            .iter()
+            .filter_map(|(rel, bytes)| Some((rel.strip_prefix("templates/")?, std::str::from_utf8(bytes).ok()?)));
+        tera.add_raw_templates(sources).unwrap();
+        for (template, variables) in TEMPLATES {
+            let used = tera.get_template_variables(template).unwrap();
+            for variable in used {
+                let documented = COMMON.iter().chain(variables.iter()).any(|(name, _)| *name == variable);
+                assert!(documented, "{template} uses `{variable}`, which the contract does not list");
+            }
+        }
+        let names: Vec<&str> = TEMPLATES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, crate::render::theme::TEMPLATES);
+    }
+
+    /// README's table is this module's table.
+    #[test]
+    fn the_readme_lists_the_variables() {
+        let readme = include_str!("../../README.md");
+        let table = markdown();
+        assert!(
+            readme.contains(&table),
+            "README.md's theming section is out of date; put this table between its markers:\n{table}"
+        );
+    }
+}
