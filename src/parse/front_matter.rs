@@ -31,7 +31,9 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             let yaml = &rest[..offset];
             let body = &rest[offset + line.len()..];
             let yaml_lines = yaml.matches('\n').count();
-            return Ok(Split { yaml, yaml_line: 2, body, body_line: 2 + yaml_lines + 1 });
+            // The body starts on the line after the closing `---`, if that line ends at all.
+            let body_line = 2 + yaml_lines + usize::from(line.ends_with('\n'));
+            return Ok(Split { yaml, yaml_line: 2, body, body_line });
         }
         offset += line.len();
     }
@@ -48,6 +50,13 @@ mod tests {
         let s = split(Path::new("a.md"), "---\ntitle: x\nslug: y\n---\nBody\n").unwrap();
         assert_eq!(s.yaml, "title: x\nslug: y\n");
         assert_eq!((s.yaml_line, s.body_line, s.body), (2, 5, "Body\n"));
+    }
+
+    #[test]
+    fn a_closing_line_at_the_very_end_is_counted_once() {
+        // Found by the front_matter fuzz target.
+        let s = split(Path::new("a.md"), "---\ntitle: x\n---").unwrap();
+        assert_eq!((s.body, s.body_line), ("", 3));
     }
 
     #[test]
