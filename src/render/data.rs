@@ -87,7 +87,16 @@ pub fn note_sources(note: &Note) -> (String, Vec<String>) {
 pub fn script_safe(value: &Value) -> String {
     // Serialising a Value cannot fail.
     let json = serde_json::to_string(value).unwrap_or_default();
-    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The Open Graph locale of a language: `es-mx` → `es_MX`, `es` → `es_ES`.

@@ -182,7 +182,7 @@ pub fn render_with(
     for statement in public.iter().filter(|s| wanted(&s.id)) {
         for (lang, version) in plan.versions(&statement.id) {
             if let Version::Written { slug, .. } = &version {
-                let folder = Urls::statement(&lang, slug);
+                let folder = Urls::statement(lang, slug);
                 for asset in &statement.assets {
                     let path = format!("{folder}{}", asset.rel);
                     site.by_statement.entry(statement.id.clone()).or_default().push(path.clone());

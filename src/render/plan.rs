@@ -93,8 +93,8 @@ impl<'a> Plan<'a> {
     }
 
     /// The versions of a statement, in site language order.
-    pub fn versions(&self, id: &str) -> Vec<(Lang, Version)> {
-        self.versions.get(id).cloned().unwrap_or_default()
+    pub fn versions(&self, id: &str) -> &[(Lang, Version)] {
+        self.versions.get(id).map_or(&[], Vec::as_slice)
     }
 
     /// Everything to render.
@@ -112,7 +112,7 @@ impl<'a> Plan<'a> {
         }
         for statement in &self.statements {
             for (lang, _) in self.versions(&statement.id) {
-                jobs.push(Job::Statement(statement, lang));
+                jobs.push(Job::Statement(statement, lang.clone()));
             }
         }
         for lang in &corpus.site.languages {
@@ -153,14 +153,9 @@ impl<'a> Plan<'a> {
             Job::Page(i, _) => {
                 self.corpus.pages[*i].translations.iter().map(|(l, t)| (l.clone(), Urls::page(l, &t.slug))).collect()
             }
-            Job::Statement(statement, _) => self
-                .versions(&statement.id)
-                .into_iter()
-                .map(|(l, v)| {
-                    let rel = Urls::statement(&l, v.slug());
-                    (l, rel)
-                })
-                .collect(),
+            Job::Statement(statement, _) => {
+                self.versions(&statement.id).iter().map(|(l, v)| (l.clone(), Urls::statement(l, v.slug()))).collect()
+            }
             Job::Directory(_) => self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::directory(l))).collect(),
             Job::Signer(signatory, _) => {
                 self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::signer(l, &signatory.id))).collect()
@@ -201,14 +196,14 @@ impl<'a> Plan<'a> {
         for statement in &self.statements {
             for (lang, version) in self.versions(&statement.id) {
                 if let Version::Written { slug } = version {
-                    taken.insert(Urls::statement(&lang, &slug), &statement.id);
+                    taken.insert(Urls::statement(lang, slug), &statement.id);
                 }
             }
         }
         for statement in &self.statements {
             for (lang, version) in self.versions(&statement.id) {
                 if let Version::Notice { slug, original } = version
-                    && let Some(other) = taken.get(&Urls::statement(&lang, &slug))
+                    && let Some(other) = taken.get(&Urls::statement(lang, slug))
                 {
                     diagnostics.push(
                         Diagnostic::error(

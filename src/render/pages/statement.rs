@@ -136,12 +136,12 @@ impl<'a> Shared<'a> {
         let versions: Vec<Value> = self
             .plan
             .versions(&statement.id)
-            .into_iter()
+            .iter()
             .filter_map(|(l, v)| match v {
                 Version::Written { slug } => Some(json!({
                     "lang": l.as_str(),
-                    "url": self.urls.absolute(&Urls::statement(&l, &slug)),
-                    "title": statement.translations.get(&l).map(|t| t.title.as_str()),
+                    "url": self.urls.absolute(&Urls::statement(l, slug)),
+                    "title": statement.translations.get(l).map(|t| t.title.as_str()),
                 })),
                 Version::Notice { .. } => None,
             })
