@@ -206,65 +206,9 @@ pub fn parse_statement(
         }
     }
 
-    // Translations that fell behind the original, and corrections listed in one language
-    // but not another: both are worth a warning, naming both files.
-    let original = site.languages.iter().find_map(|l| translations.get(l));
-    if let Some(original) = original {
-        let original_file = format!("{}.md", original.lang);
-        for t in translations.values().filter(|t| t.lang != original.lang) {
-            if t.translated_from.as_ref().is_some_and(|h| *h != original.body_hash) {
-                out.push(
-                    Diagnostic::warning(
-                        SourceLocation::file(&t.slug_location.path),
-                        format!("{}.md was translated from an earlier version of {original_file}", t.lang),
-                    )
-                    .with_hint(format!(
-                        "update the translation, then run `undersigned translations mark {} {}`",
-                        dir.path.display(),
-                        t.lang
-                    )),
-                );
-            }
-            let dates = |t: &Translation| t.corrections.iter().map(|c| c.date).collect::<Vec<_>>();
-            if dates(t) != dates(original) {
-                out.push(
-                    Diagnostic::warning(
-                        SourceLocation::file(&t.slug_location.path),
-                        format!("{}.md and {original_file} list different correction dates", t.lang),
-                    )
-                    .with_hint("list each correction, with its date, in every language"),
-                );
-            }
-        }
-    }
+    compare_translations(dir, site, &translations, out);
 
-    let mut pdf = BTreeMap::new();
-    if let Some(raw_pdf) = &raw.pdf {
-        let at_pdf = location_of(path, raw_pdf, 1);
-        for (tag, name) in &raw_pdf.value {
-            let Some(lang) = Lang::parse(tag).filter(|l| site.languages.contains(l)) else {
-                out.push(Diagnostic::error(at_pdf.clone(), format!("`{tag}` is not a language of this site")));
-                continue;
-            };
-            if !dir.assets.iter().any(|a| a.rel == *name) {
-                out.push(
-                    Diagnostic::error(at_pdf.clone(), format!("there is no file `{name}` in {}", dir.path.display()))
-                        .with_hint("put the PDF in the statement's folder, next to statement.yaml"),
-                );
-                continue;
-            }
-            pdf.insert(lang, name.clone());
-        }
-    }
-
-    if let Some(image) = &raw.image
-        && !dir.assets.iter().any(|a| a.rel == image.value)
-    {
-        out.push(
-            Diagnostic::error(at(image), format!("there is no file `{}` in {}", image.value, dir.path.display()))
-                .with_hint("put the image in the statement's folder, next to statement.yaml"),
-        );
-    }
+    let pdf = check_files(dir, site, path, &raw, out);
     let has_errors = out.iter().filter(|d| d.is_error()).count() > errors_before;
     if has_errors {
         return None;
@@ -283,6 +227,75 @@ pub fn parse_statement(
         translations,
         assets: dir.assets.clone(),
     })
+}
+
+/// Translations that fell behind the original, and corrections listed in one language but
+/// not another: both are warnings naming both files.
+fn compare_translations(
+    dir: &ContentDir,
+    site: &SiteConfig,
+    translations: &BTreeMap<Lang, Translation>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(original) = site.languages.iter().find_map(|l| translations.get(l)) else { return };
+    let original_file = format!("{}.md", original.lang);
+    let dates = |t: &Translation| t.corrections.iter().map(|c| c.date).collect::<Vec<_>>();
+    for t in translations.values().filter(|t| t.lang != original.lang) {
+        let at = SourceLocation::file(&t.slug_location.path);
+        if t.translated_from.as_ref().is_some_and(|h| *h != original.body_hash) {
+            out.push(
+                Diagnostic::warning(
+                    at.clone(),
+                    format!("{}.md was translated from an earlier version of {original_file}", t.lang),
+                )
+                .with_hint(format!(
+                    "update the translation, then run `undersigned translations mark {} {}`",
+                    dir.path.display(),
+                    t.lang
+                )),
+            );
+        }
+        if dates(t) != dates(original) {
+            out.push(
+                Diagnostic::warning(at, format!("{}.md and {original_file} list different correction dates", t.lang))
+                    .with_hint("list each correction, with its date, in every language"),
+            );
+        }
+    }
+}
+
+/// The `pdf:` files per language and the `image:`: each must be in the statement's folder.
+fn check_files(
+    dir: &ContentDir,
+    site: &SiteConfig,
+    path: &Path,
+    raw: &RawStatement,
+    out: &mut Vec<Diagnostic>,
+) -> BTreeMap<Lang, String> {
+    let missing = |name: &str, what: &str| {
+        Diagnostic::error(SourceLocation::file(path), format!("there is no file `{name}` in {}", dir.path.display()))
+            .with_hint(format!("put the {what} in the statement's folder, next to statement.yaml"))
+    };
+    let exists = |name: &str| dir.assets.iter().any(|a| a.rel == name);
+    let mut pdf = BTreeMap::new();
+    if let Some(raw_pdf) = &raw.pdf {
+        let at = location_of(path, raw_pdf, 1);
+        for (tag, name) in &raw_pdf.value {
+            match Lang::parse(tag).filter(|l| site.languages.contains(l)) {
+                None => out.push(Diagnostic::error(at.clone(), format!("`{tag}` is not a language of this site"))),
+                Some(_) if !exists(name) => out.push(Diagnostic { location: at.clone(), ..missing(name, "PDF") }),
+                Some(lang) => {
+                    pdf.insert(lang, name.clone());
+                }
+            }
+        }
+    }
+    if let Some(image) = &raw.image
+        && !exists(&image.value)
+    {
+        out.push(Diagnostic { location: location_of(path, image, 1), ..missing(&image.value, "image") });
+    }
+    pdf
 }
 
 /// Parses one page folder; `None` if it has errors.
