@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
 use crate::load::SourceTree;
 use crate::model::Corpus;
@@ -119,23 +121,28 @@ impl<'a> LinkScope<'a> {
 /// Every page's `hreflang` alternates must list it back, in the same language.
 pub fn check_hreflang(site: &Site, base_url: &str) -> Diagnostics {
     let prefix = "<link rel=\"alternate\" hreflang=\"";
-    let mut sets: BTreeMap<String, (String, Vec<(String, String)>)> = BTreeMap::new();
-    for (page, bytes) in site.files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let html = std::str::from_utf8(bytes).unwrap_or_default();
-        let alternates: Vec<(String, String)> = html
-            .match_indices(prefix)
-            .filter_map(|(i, _)| {
-                let rest = &html[i + prefix.len()..];
-                let (lang, rest) = rest.split_once("\" href=\"")?;
-                Some((lang.to_owned(), rest.split('"').next()?.replace("&amp;", "&")))
-            })
-            .filter(|(lang, _)| lang != "x-default")
-            .collect();
-        let url = format!("{base_url}{}", page.strip_suffix("index.html").unwrap_or(page));
-        if let Some((lang, _)) = alternates.iter().find(|(_, href)| *href == url) {
-            sets.insert(url, (lang.clone(), alternates));
-        }
-    }
+    let pages: Vec<(&String, &crate::render::Bytes)> =
+        site.files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    let sets: BTreeMap<String, (String, Vec<(String, String)>)> = pages
+        .par_iter()
+        .filter_map(|(page, bytes)| {
+            // The head is all we need; it ends long before the body.
+            let head = bytes.windows(7).position(|w| w == b"</head>").unwrap_or(bytes.len());
+            let html = std::str::from_utf8(&bytes[..head]).unwrap_or_default();
+            let alternates: Vec<(String, String)> = html
+                .match_indices(prefix)
+                .filter_map(|(i, _)| {
+                    let rest = &html[i + prefix.len()..];
+                    let (lang, rest) = rest.split_once("\" href=\"")?;
+                    Some((lang.to_owned(), rest.split('"').next()?.replace("&amp;", "&")))
+                })
+                .filter(|(lang, _)| lang != "x-default")
+                .collect();
+            let url = format!("{base_url}{}", page.strip_suffix("index.html").unwrap_or(page));
+            let lang = alternates.iter().find(|(_, href)| *href == url)?.0.clone();
+            Some((url, (lang, alternates)))
+        })
+        .collect();
     let mut diagnostics = Diagnostics::new();
     for (url, (lang, alternates)) in &sets {
         for (other_lang, href) in alternates.iter().filter(|(_, h)| h != url) {
@@ -174,45 +181,114 @@ pub fn external_links(site: &Site, scope: &LinkScope<'_>) -> Vec<(String, String
 
 /// Checks the internal links and anchors of every page of `site` (or of `only` those).
 pub fn check_links(site: &Site, scope: &LinkScope<'_>, only: Option<&HashSet<String>>) -> Diagnostics {
-    let (base_url, root, withheld) = (scope.base_url.as_str(), scope.root.as_str(), &scope.withheld);
-    // The ids of a page are gathered the first time a link asks for one of them.
-    let mut ids: HashMap<String, HashSet<&str>> = HashMap::new();
-    let mut diagnostics = Diagnostics::new();
-    let pages = site.files.iter().filter(|(path, _)| path.ends_with(".html") && only.is_none_or(|o| o.contains(*path)));
-    for (page, bytes) in pages {
-        let html = std::str::from_utf8(bytes).unwrap_or_default();
-        let mut reported = HashSet::new();
-        for href in attribute_values(html, "href").chain(attribute_values(html, "src")) {
-            let href = href.replace("&amp;", "&");
-            let Some((target, fragment)) = resolve(page, &href, base_url, root) else { continue };
-            let file = output_file(&target);
-            let problem = if let Some(w) = withheld.get(&target) {
-                Some(format!("links to the statement `{}`, which is {}: {href}", w.id, w.reason))
-            } else if !site.files.contains_key(&file) {
-                Some(format!("links to a page that does not exist: {href}"))
-            } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                let set = ids.entry(file.clone()).or_insert_with(|| {
-                    let html =
-                        site.files.get(&file).map(|b| std::str::from_utf8(b).unwrap_or_default()).unwrap_or_default();
-                    attribute_values(html, "id").collect()
-                });
-                let found = set.contains(fragment.as_str());
-                (!found).then(|| {
-                    format!(
-                        "links to `#{fragment}`, which is not on {}: {href}",
-                        if target == page_dir(page) { "this page".to_owned() } else { format!("/{target}") }
-                    )
-                })
-            } else {
-                None
-            };
-            if let Some(message) = problem
-                && reported.insert(message.clone())
-            {
-                let location = scope.locate(page, &href);
-                diagnostics
-                    .push(Diagnostic::error(location, message).with_hint(format!("found in the output page /{page}")));
+    let pages: Vec<(&String, &[u8])> = site
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path, bytes.as_ref()))
+        .collect();
+    // One pass over each page gathers its ids and its links, in parallel. With `only`, just
+    // those pages, then the pages their #fragment links point to.
+    let wanted = |path: &str| only.is_none_or(|o| o.contains(path));
+    let mut scanned: HashMap<&str, Attributes<'_>> = pages
+        .par_iter()
+        .filter(|(path, _)| wanted(path))
+        .map(|(path, bytes)| (path.as_str(), Attributes::scan(bytes)))
+        .collect();
+    if only.is_some() {
+        let targets: HashSet<String> = scanned
+            .iter()
+            .flat_map(|(page, a)| a.links.iter().map(move |href| (page, href)))
+            .filter(|(_, href)| href.contains('#'))
+            .filter_map(|(page, href)| resolve(page, href, &scope.base_url, &scope.root))
+            .map(|(target, _)| output_file(&target))
+            .collect();
+        for (path, bytes) in &pages {
+            if targets.contains(path.as_str()) && !scanned.contains_key(path.as_str()) {
+                scanned.insert(path.as_str(), Attributes::scan(bytes));
             }
+        }
+    }
+    let checked: Vec<Vec<Diagnostic>> = pages
+        .par_iter()
+        .filter(|(path, _)| wanted(path))
+        .map(|(page, _)| check_page(site, scope, page, &scanned))
+        .collect();
+    checked.into_iter().flatten().collect()
+}
+
+/// The ids a page defines and the addresses it links to.
+#[derive(Debug, Default)]
+struct Attributes<'a> {
+    ids: HashSet<&'a str>,
+    links: Vec<&'a str>,
+}
+
+impl<'a> Attributes<'a> {
+    /// Reads `id`, `href` and `src` attributes (quoted with `"` or `'`) in one pass.
+    fn scan(html: &'a [u8]) -> Self {
+        let mut found = Self::default();
+        let mut i = 0;
+        while let Some(eq) = html[i..].iter().position(|&b| b == b'=').map(|p| p + i) {
+            i = eq + 1;
+            let name_start =
+                html[..eq].iter().rposition(|b| !b.is_ascii_alphanumeric() && *b != b'-').map_or(0, |p| p + 1);
+            let name = &html[name_start..eq];
+            let is_link = name == b"href" || name == b"src";
+            if !(is_link || name == b"id") || name_start == 0 || !html[name_start - 1].is_ascii_whitespace() {
+                continue;
+            }
+            let Some(&quote) = html.get(eq + 1).filter(|q| **q == b'"' || **q == b'\'') else { continue };
+            let start = eq + 2;
+            let Some(len) = html[start..].iter().position(|&b| b == quote) else { break };
+            // Attribute values of well-formed UTF-8 pages are UTF-8; anything else is skipped.
+            if let Ok(value) = std::str::from_utf8(&html[start..start + len]) {
+                if is_link {
+                    found.links.push(value);
+                } else {
+                    found.ids.insert(value);
+                }
+            }
+            i = start + len + 1;
+        }
+        found
+    }
+}
+
+/// The problems of one page's links.
+fn check_page(
+    site: &Site,
+    scope: &LinkScope<'_>,
+    page: &str,
+    scanned: &HashMap<&str, Attributes<'_>>,
+) -> Vec<Diagnostic> {
+    let (base_url, root, withheld) = (scope.base_url.as_str(), scope.root.as_str(), &scope.withheld);
+    let mut reported = HashSet::new();
+    let mut diagnostics = Vec::new();
+    let Some(attributes) = scanned.get(page) else { return diagnostics };
+    for href in &attributes.links {
+        let href = href.replace("&amp;", "&");
+        let Some((target, fragment)) = resolve(page, &href, base_url, root) else { continue };
+        let file = output_file(&target);
+        let problem = if let Some(w) = withheld.get(&target) {
+            Some(format!("links to the statement `{}`, which is {}: {href}", w.id, w.reason))
+        } else if !site.files.contains_key(&file) {
+            Some(format!("links to a page that does not exist: {href}"))
+        } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+            let found = scanned.get(file.as_str()).is_some_and(|a| a.ids.contains(fragment.as_str()));
+            (!found).then(|| {
+                let on = if target == page_dir(page) { "this page".to_owned() } else { format!("/{target}") };
+                format!("links to `#{fragment}`, which is not on {on}: {href}")
+            })
+        } else {
+            None
+        };
+        if let Some(message) = problem
+            && reported.insert(message.clone())
+        {
+            let location = scope.locate(page, &href);
+            diagnostics
+                .push(Diagnostic::error(location, message).with_hint(format!("found in the output page /{page}")));
         }
     }
     diagnostics
