@@ -185,7 +185,7 @@ pub fn check_links(site: &Site, scope: &LinkScope<'_>, only: Option<&HashSet<Str
         .files
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| (path, bytes.as_ref()))
+        .map(|(path, bytes)| (path, bytes.as_slice()))
         .collect();
     // One pass over each page gathers its ids and its links, in parallel. With `only`, just
     // those pages, then the pages their #fragment links point to.
@@ -209,10 +209,11 @@ pub fn check_links(site: &Site, scope: &LinkScope<'_>, only: Option<&HashSet<Str
             }
         }
     }
+    let files: HashSet<&str> = site.files.keys().map(String::as_str).collect();
     let checked: Vec<Vec<Diagnostic>> = pages
         .par_iter()
         .filter(|(path, _)| wanted(path))
-        .map(|(page, _)| check_page(site, scope, page, &scanned))
+        .map(|(page, _)| check_page(&files, scope, page, &scanned))
         .collect();
     checked.into_iter().flatten().collect()
 }
@@ -257,7 +258,7 @@ impl<'a> Attributes<'a> {
 
 /// The problems of one page's links.
 fn check_page(
-    site: &Site,
+    files: &HashSet<&str>,
     scope: &LinkScope<'_>,
     page: &str,
     scanned: &HashMap<&str, Attributes<'_>>,
@@ -272,7 +273,7 @@ fn check_page(
         let file = output_file(&target);
         let problem = if let Some(w) = withheld.get(&target) {
             Some(format!("links to the statement `{}`, which is {}: {href}", w.id, w.reason))
-        } else if !site.files.contains_key(&file) {
+        } else if !files.contains(file.as_str()) {
             Some(format!("links to a page that does not exist: {href}"))
         } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
             let found = scanned.get(file.as_str()).is_some_and(|a| a.ids.contains(fragment.as_str()));
@@ -367,7 +368,10 @@ mod tests {
     use super::*;
 
     fn site(files: &[(&str, &str)]) -> Site {
-        Site { files: files.iter().map(|(p, c)| ((*p).to_owned(), c.as_bytes().into())).collect(), ..Site::default() }
+        Site {
+            files: files.iter().map(|(p, c)| ((*p).to_owned(), std::sync::Arc::new(c.as_bytes().to_vec()))).collect(),
+            ..Site::default()
+        }
     }
 
     fn messages(site: &Site, withheld: &HashMap<String, Withheld>) -> Vec<String> {

@@ -101,7 +101,10 @@ mod tests {
     use super::*;
 
     fn site(files: &[(&str, &str)]) -> Site {
-        Site { files: files.iter().map(|(p, c)| ((*p).to_owned(), c.as_bytes().into())).collect(), ..Site::default() }
+        Site {
+            files: files.iter().map(|(p, c)| ((*p).to_owned(), std::sync::Arc::new(c.as_bytes().to_vec()))).collect(),
+            ..Site::default()
+        }
     }
 
     #[test]

@@ -53,8 +53,9 @@ pub struct Site {
     pub by_statement: BTreeMap<String, Vec<String>>,
 }
 
-/// The content of one output file.
-pub type Bytes = Arc<[u8]>;
+/// The content of one output file, shared (an `Arc<Vec>`, so a rendered page moves in
+/// without a copy).
+pub type Bytes = Arc<Vec<u8>>;
 
 /// What can be kept from one render to the next (used by `serve`).
 #[derive(Debug, Default)]
@@ -173,7 +174,7 @@ pub fn render_with(
                     if let Some(id) = owner {
                         site.by_statement.entry(id.to_owned()).or_default().push(path.clone());
                     }
-                    site.files.insert(path, bytes.into());
+                    site.files.insert(path, Arc::new(bytes));
                 }
             }
             Err(d) => diagnostics.push(d),
@@ -186,7 +187,7 @@ pub fn render_with(
                 for asset in &statement.assets {
                     let path = format!("{folder}{}", asset.rel);
                     site.by_statement.entry(statement.id.clone()).or_default().push(path.clone());
-                    site.files.insert(path, asset.bytes.as_slice().into());
+                    site.files.insert(path, Arc::new(asset.bytes.clone()));
                 }
             }
         }
@@ -194,10 +195,10 @@ pub fn render_with(
     if reuse.is_none() {
         // The site's own static files win over the theme's.
         for file in &corpus.static_files {
-            site.files.insert(file.rel.clone(), file.bytes.as_slice().into());
+            site.files.insert(file.rel.clone(), Arc::new(file.bytes.clone()));
         }
         for (rel, bytes) in &theme.static_files {
-            site.files.entry(rel.clone()).or_insert_with(|| bytes.as_slice().into());
+            site.files.entry(rel.clone()).or_insert_with(|| Arc::new(bytes.clone()));
         }
     }
     site.pages = site.files.keys().filter(|p| p.ends_with(".html")).count();
