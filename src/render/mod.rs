@@ -90,16 +90,17 @@ pub struct Reuse<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope<'a> {
     /// One statement that changed, appeared or disappeared: its pages, every listing
-    /// except the feeds (the costliest; see [`Scope::Feeds`]), and the directory pages of
-    /// `signers`, the ids that signed it before or after the change.
+    /// except the feeds and the sitemap (the costliest, which nobody reads while writing;
+    /// see [`Scope::Deferred`]), and the directory pages of `signers`, the ids that signed
+    /// it before or after the change.
     Statement {
         /// The statement's folder name.
         id: &'a str,
         /// Signer ids whose directory pages may change.
         signers: &'a BTreeSet<String>,
     },
-    /// The feeds alone, to follow a [`Scope::Statement`] render.
-    Feeds,
+    /// The feeds and the sitemap alone, to follow [`Scope::Statement`] renders.
+    Deferred,
 }
 
 /// Renders the whole site.
@@ -130,16 +131,16 @@ pub fn render_with(
     let wanted = |id: &str| match reuse.map(|r| r.scope) {
         None => true,
         Some(Scope::Statement { id: changed, .. }) => changed == id,
-        Some(Scope::Feeds) => false,
+        Some(Scope::Deferred) => false,
     };
     let mut jobs = plan.jobs();
     jobs.retain(|job| match (reuse.map(|r| r.scope), job) {
         (None, _) => true,
         (Some(Scope::Statement { id, .. }), Job::Statement(s, _)) => s.id == id,
         (Some(Scope::Statement { signers, .. }), Job::Signer(s, _)) => signers.contains(&s.id),
-        (Some(Scope::Statement { .. }), Job::Feeds(_)) => false,
+        (Some(Scope::Statement { .. }), Job::Feeds(_) | Job::Sitemap) => false,
         (Some(Scope::Statement { .. }), _) => true,
-        (Some(Scope::Feeds), job) => matches!(job, Job::Feeds(_)),
+        (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap),
     });
     let ctx = pages::Shared::new(theme, &urls, &plan, cache, options);
     let rendered: Vec<(Option<&str>, Result<pages::Files, Diagnostic>)> = jobs

@@ -120,13 +120,13 @@ fn rebuild_loop(
 ) {
     let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     loop {
-        // Once edits pause, bring the feeds up to date after quick one-statement rebuilds
-        // (they are the slowest listing, and nobody reads them while typing).
+        // Once edits pause, bring the feeds and the sitemap up to date after quick
+        // one-statement rebuilds (the slowest listings, and nobody reads them while typing).
         let first = match rx.recv_timeout(FEEDS_AFTER) {
             Ok(paths) => paths,
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Some(site) = rebuilder.refresh_feeds() {
+                if let Some(site) = rebuilder.refresh_deferred() {
                     shared.replace_quietly(site);
                 }
                 continue;

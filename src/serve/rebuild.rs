@@ -19,8 +19,8 @@ struct Good {
     corpus: Corpus,
     theme: Theme,
     site: Arc<Site>,
-    /// The feeds in `site` predate the last edit.
-    feeds_stale: bool,
+    /// The feeds and the sitemap in `site` predate the last edit.
+    deferred_stale: bool,
 }
 
 /// Builds and rebuilds the site in memory.
@@ -73,7 +73,7 @@ impl Rebuilder {
             return Ok(self.failed(diagnostics));
         }
         let site = Arc::new(site);
-        self.good = Some(Good { tree, corpus, theme, site: site.clone(), feeds_stale: false });
+        self.good = Some(Good { tree, corpus, theme, site: site.clone(), deferred_stale: false });
         Ok(Outcome::Built(site, diagnostics))
     }
 
@@ -160,17 +160,18 @@ impl Rebuilder {
         self.broken.remove(name);
         good.corpus = corpus;
         good.site = site.clone();
-        good.feeds_stale = true;
+        good.deferred_stale = true;
         Ok(Outcome::Built(site, diagnostics))
     }
 
-    /// After a one-statement rebuild, the feeds still show the previous version; this
-    /// renders them again (they are the slowest listing: full text of every statement).
+    /// After one-statement rebuilds, the feeds and the sitemap still show the previous
+    /// version; this renders them again (the feeds are the slowest listing: the full text
+    /// of every statement).
     /// `None` when they are up to date or cannot be rendered (the next full build will say why).
-    pub fn refresh_feeds(&mut self) -> Option<Arc<Site>> {
-        let good = self.good.as_mut().filter(|g| g.feeds_stale)?;
-        good.feeds_stale = false;
-        let reuse = Reuse { previous: &good.site, scope: Scope::Feeds };
+    pub fn refresh_deferred(&mut self) -> Option<Arc<Site>> {
+        let good = self.good.as_mut().filter(|g| g.deferred_stale)?;
+        good.deferred_stale = false;
+        let reuse = Reuse { previous: &good.site, scope: Scope::Deferred };
         let site =
             Arc::new(render::render_with(&good.corpus, &good.theme, &self.options, &self.cache, Some(reuse)).ok()?);
         good.site = site.clone();
