@@ -368,10 +368,7 @@ mod tests {
     use super::*;
 
     fn site(files: &[(&str, &str)]) -> Site {
-        Site {
-            files: files.iter().map(|(p, c)| ((*p).to_owned(), std::sync::Arc::new(c.as_bytes().to_vec()))).collect(),
-            ..Site::default()
-        }
+        Site::from_texts(files)
     }
 
     fn messages(site: &Site, withheld: &HashMap<String, Withheld>) -> Vec<String> {

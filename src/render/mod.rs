@@ -53,6 +53,15 @@ pub struct Site {
     pub by_statement: BTreeMap<String, Vec<String>>,
 }
 
+impl Site {
+    /// A site of text files, for tests.
+    #[cfg(test)]
+    pub fn from_texts(files: &[(&str, &str)]) -> Self {
+        let files = files.iter().map(|(path, text)| ((*path).to_owned(), Arc::new(text.as_bytes().to_vec()))).collect();
+        Self { files, ..Self::default() }
+    }
+}
+
 /// The content of one output file, shared (an `Arc<Vec>`, so a rendered page moves in
 /// without a copy).
 pub type Bytes = Arc<Vec<u8>>;
