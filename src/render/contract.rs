@@ -60,8 +60,9 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
         "directory.html",
         &[(
             "directory",
-            "`summary`, `organizations` and `individuals` (lists of countries: `country`, \
-             `country_name`, `signers` (list of `id`, `name`, `url`, `statements`))",
+            "`summary`, `sections` (organisations, then individuals: list of `id`, `title`, `note`, \
+             `groups`: list of countries with `country`, `country_name`, `signers` (list of `id`, \
+             `name`, `url`, `statements`))",
         )],
     ),
     (

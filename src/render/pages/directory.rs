@@ -53,11 +53,18 @@ impl Shared<'_> {
                 })
                 .collect::<Vec<Value>>()
         };
+        // Organisations, then individuals (with the note that affiliations only identify).
+        let sections: Vec<Value> = [("organizations", &groups[0], None), ("individuals", &groups[1], Some("affiliation_note"))]
+            .into_iter()
+            .filter(|(_, g, _)| !g.is_empty())
+            .map(|(key, g, note)| {
+                json!({ "id": key, "title": strings.text(key), "note": note.map(|n| strings.text(n)), "groups": render_groups(g) })
+            })
+            .collect();
         let extra = json!({
             "directory": {
                 "summary": strings.directory_summary(counts[0], counts[1], countries.len()),
-                "organizations": render_groups(&groups[0]),
-                "individuals": render_groups(&groups[1]),
+                "sections": sections,
             },
         });
         PageContext::new("directory", strings.text("signatories"), "", extra)
