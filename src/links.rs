@@ -167,8 +167,7 @@ pub fn check_hreflang(site: &Site, base_url: &str) -> Diagnostics {
 pub fn external_links(site: &Site, scope: &LinkScope<'_>) -> Vec<(String, String)> {
     let mut links = Vec::new();
     for (page, bytes) in site.files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let html = std::str::from_utf8(bytes).unwrap_or_default();
-        for href in attribute_values(html, "href").chain(attribute_values(html, "src")) {
+        for href in Attributes::scan(bytes).links {
             let href = href.replace("&amp;", "&");
             let lower = href.to_ascii_lowercase();
             if (lower.starts_with("http://") || lower.starts_with("https://")) && !href.starts_with(&scope.base_url) {
@@ -337,20 +336,6 @@ fn normalise(path: &str) -> String {
     }
     let joined = parts.join("/");
     joined.trim_start_matches('/').to_owned()
-}
-
-/// Every value of `name="…"` or `name='…'` in `html`.
-fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    html.match_indices(name).filter_map(move |(i, _)| {
-        let before = html[..i].chars().next_back()?;
-        if !before.is_whitespace() {
-            return None;
-        }
-        let rest = html[i + name.len()..].strip_prefix('=')?;
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let value = &rest[1..];
-        value.find(quote).map(|end| &value[..end])
-    })
 }
 
 /// The line and column of `href` in the page's source, or the file's start.

@@ -67,11 +67,6 @@ impl Localized {
             .or_else(|| self.values.values().next())
             .map_or("", String::as_str)
     }
-
-    /// The language `get(lang)` actually answers in, when it is not `lang`.
-    pub fn falls_back(&self, lang: &Lang) -> bool {
-        !self.values.is_empty() && !self.values.contains_key(lang)
-    }
 }
 
 /// What to do when a statement lacks a language of the site.

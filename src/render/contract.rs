@@ -69,10 +69,7 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
         "signer.html",
         &[
             ("signer", "`id`, `name`, `kind`, `country_name`, `website`, `affiliation`, `directory_url`"),
-            (
-                "statements",
-                "newest first: list of `title`, `url`, `lang`, `lang_name`, `date_display`, `date_iso`, `since`",
-            ),
+            ("statements", "newest first: the rows of `index.html`'s `statements`, plus `since`"),
         ],
     ),
 ];

@@ -89,8 +89,7 @@ fn with_skip_a_missing_translation_has_no_page() {
 
 #[test]
 fn crlf_and_a_bom_simply_work() {
-    let en = std::fs::read_to_string(crate::fixture::fixtures().join("base/content/statements/sample/en.md"))
-        .expect("en.md");
+    let en = crate::fixture::base_file("content/statements/sample/en.md");
     let crlf = format!("\u{feff}{}", en.replace('\n', "\r\n"));
     let site = Fixture::base().file("content/statements/sample/en.md", crlf);
     site.build_ok();
@@ -154,7 +153,7 @@ fn check_writes_nothing() {
 
 #[test]
 fn hostile_signer_names_are_neutralised_in_csv_and_cannot_end_the_json_ld() {
-    let registry = std::fs::read_to_string(crate::fixture::fixtures().join("base/signatories.yaml")).expect("registry");
+    let registry = crate::fixture::base_file("signatories.yaml");
     let registry =
         registry.replace("name: Nordic Example Fund", "name: '=HYPERLINK(\"x\") </script><script>alert(1)</script>'");
     let site = Fixture::base().file("signatories.yaml", registry);

@@ -32,7 +32,7 @@ fn local_server() -> String {
 fn external_links_are_checked_only_when_asked() {
     let server = local_server();
     // Only links to the local server: CI has no internet.
-    let registry = std::fs::read_to_string(crate::fixture::fixtures().join("base/signatories.yaml")).expect("registry");
+    let registry = crate::fixture::base_file("signatories.yaml");
     let registry: String = registry.lines().filter(|l| !l.contains("url:")).map(|l| format!("{l}\n")).collect();
     let site = Fixture::base()
         .file("signatories.yaml", registry)
@@ -58,7 +58,7 @@ fn external_links_are_checked_only_when_asked() {
 
 #[test]
 fn check_warns_about_signatories_who_signed_nothing() {
-    let registry = std::fs::read_to_string(crate::fixture::fixtures().join("base/signatories.yaml")).expect("registry");
+    let registry = crate::fixture::base_file("signatories.yaml");
     let site = Fixture::base().file(
         "signatories.yaml",
         format!("{registry}- id: idle-example\n  name: Idle Example\n  kind: organization\n  country: MX\n"),

@@ -11,6 +11,12 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// A file of the base fixture site, to change in a test.
+pub fn base_file(rel: &str) -> String {
+    let path = fixtures().join("base").join(rel);
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// A copy of `tests/fixtures/base` in a temporary folder, with changes on top.
 pub struct Fixture {
     dir: TempDir,

@@ -52,6 +52,7 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one() {
     // Make `site` the new content, then kill builds of it at different moments.
     super::fixture::copy_tree(&new_site.root().join("content"), &site.root().join("content"));
     // Twenty kills, spread over a build's whole length (about half a second here).
+    let mut interrupted = 0;
     for delay in (0..20).map(|i| 2 + i * 37 % 700) {
         let mut child = spawn_build(&site);
         std::thread::sleep(Duration::from_millis(delay as u64));
@@ -59,7 +60,9 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one() {
         let _ = child.wait();
         let now = snapshot_tree(&site.root().join("public"));
         assert!(now == old || now == new, "after a kill at {delay} ms, public/ is neither the old nor the new site");
+        interrupted += usize::from(now == old);
     }
+    assert!(interrupted > 0, "no kill landed before the swap: the test proved nothing");
     // The next build cleans up what the killed ones left.
     site.build_ok();
     assert_eq!(snapshot_tree(&site.root().join("public")), new);
@@ -72,6 +75,7 @@ fn ctrl_c_removes_the_staging_folder_and_keeps_the_old_site() {
     site.build_ok();
     let old = snapshot_tree(&site.root().join("public"));
     let site = site.file("content/statements/bulk-000/en.md", "---\ntitle: Changed\n---\nChanged.\n");
+    let mut interrupted = false;
     for delay in [40, 120, 250] {
         let child = spawn_build(&site);
         std::thread::sleep(Duration::from_millis(delay));
@@ -80,7 +84,10 @@ fn ctrl_c_removes_the_staging_folder_and_keeps_the_old_site() {
         let output = child.wait_with_output().expect("wait");
         let now = snapshot_tree(&site.root().join("public"));
         match output.status.code() {
-            Some(130) => assert_eq!(now, old, "interrupted at {delay} ms: the old site must be intact"),
+            Some(130) => {
+                assert_eq!(now, old, "interrupted at {delay} ms: the old site must be intact");
+                interrupted = true;
+            }
             Some(0) => assert_ne!(now, old, "finished at {delay} ms: the new site must be in place"),
             other => panic!("unexpected exit {other:?} at {delay} ms"),
         }
@@ -89,4 +96,5 @@ fn ctrl_c_removes_the_staging_folder_and_keeps_the_old_site() {
             break;
         }
     }
+    assert!(interrupted, "no Ctrl-C landed during a build: the test proved nothing");
 }

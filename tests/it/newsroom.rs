@@ -5,7 +5,7 @@ use crate::fixture::{Fixture, snapshot_tree};
 /// The base site plus a statement under embargo until 2020-01-02 09:00 in Mexico City
 /// (15:00 UTC), signed by one signer nobody else has.
 fn with_embargo() -> Fixture {
-    let registry = std::fs::read_to_string(crate::fixture::fixtures().join("base/signatories.yaml")).expect("registry");
+    let registry = crate::fixture::base_file("signatories.yaml");
     Fixture::base()
         .file(
             "signatories.yaml",
@@ -91,8 +91,7 @@ fn the_sign_on_call_shows_until_it_closes() {
 
 #[test]
 fn a_correction_is_shown_and_redates_the_page_and_the_feed_entry() {
-    let en = std::fs::read_to_string(crate::fixture::fixtures().join("base/content/statements/sample/en.md"))
-        .expect("en.md");
+    let en = crate::fixture::base_file("content/statements/sample/en.md");
     let en = en.replacen("---\n", "---\ncorrections:\n  - { date: 2019-06-28, note: \"Added 12 signatories.\" }\n", 1);
     let site = Fixture::base().file("content/statements/sample/en.md", en);
     site.build_ok();

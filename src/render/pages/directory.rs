@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 
 use super::{PageContext, Shared};
 use crate::model::{Lang, Signatory, SignatoryKind};
-use crate::render::plan::Version;
 use crate::render::urls::Urls;
 
 impl Shared<'_> {
@@ -80,19 +79,9 @@ impl Shared<'_> {
             .into_iter()
             .flatten()
             .filter_map(|(statement, signer)| {
-                let t = match self.plan.version(&statement.id, lang)? {
-                    Version::Written { .. } => statement.translations.get(lang)?,
-                    Version::Notice { original, .. } => statement.translations.get(&original)?,
-                };
-                Some(json!({
-                    "title": t.title,
-                    "url": self.urls.path(&Urls::statement(&t.lang, &t.slug)),
-                    "lang": t.lang.as_str(),
-                    "lang_name": strings.text(&format!("language_{}", t.lang)),
-                    "date_display": strings.date(self.local_date(statement.date)),
-                    "date_iso": self.iso(statement.date),
-                    "since": signer.since.map(|d| strings.date(d)),
-                }))
+                let mut row = self.listing(statement, lang)?;
+                row["since"] = json!(signer.since.map(|d| strings.date(d)));
+                Some(row)
             })
             .collect();
         let extra = json!({

@@ -219,27 +219,27 @@ impl<'a> Shared<'a> {
 
     fn index(&self, lang: &Lang) -> PageContext {
         let site = &self.corpus.site;
-        let statements: Vec<Value> = self
-            .plan
-            .statements
-            .iter()
-            .filter_map(|s| {
-                let t = match self.plan.version(&s.id, lang)? {
-                    Version::Written { .. } => s.translations.get(lang)?,
-                    Version::Notice { original, .. } => s.translations.get(&original)?,
-                };
-                Some(json!({
-                    "title": t.title,
-                    "url": self.urls.path(&Urls::statement(&t.lang, &t.slug)),
-                    "date_display": self.t(lang).date(self.local_date(s.date)),
-                    "date_iso": self.iso(s.date),
-                    "summary": t.summary,
-                    "lang": t.lang.as_str(),
-                    "lang_name": self.t(lang).text(&format!("language_{}", t.lang)),
-                }))
-            })
-            .collect();
+        let statements: Vec<Value> = self.plan.statements.iter().filter_map(|s| self.listing(s, lang)).collect();
         PageContext::new("index", site.title.get(lang), site.description.get(lang), json!({ "statements": statements }))
+    }
+
+    /// A statement as listings show it in `lang` (the index, a signer's page): its text in
+    /// that language, or the original, marked with its language, when it is not translated.
+    fn listing(&self, statement: &Statement, lang: &Lang) -> Option<Value> {
+        let strings = self.t(lang);
+        let t = match self.plan.version(&statement.id, lang)? {
+            Version::Written { .. } => statement.translations.get(lang)?,
+            Version::Notice { original, .. } => statement.translations.get(&original)?,
+        };
+        Some(json!({
+            "title": t.title,
+            "url": self.urls.path(&Urls::statement(&t.lang, &t.slug)),
+            "date_display": strings.date(self.local_date(statement.date)),
+            "date_iso": self.iso(statement.date),
+            "summary": t.summary,
+            "lang": t.lang.as_str(),
+            "lang_name": strings.text(&format!("language_{}", t.lang)),
+        }))
     }
 
     fn plain_page(&self, i: usize, lang: &Lang) -> PageContext {
