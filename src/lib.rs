@@ -5,13 +5,15 @@
 //! 1. [`load::load`] reads every file of the site into a [`load::SourceTree`];
 //! 2. [`parse::parse`] turns it into a typed, cross-checked [`model::Corpus`], or returns
 //!    every problem at once as [`error::Diagnostics`];
-//! 3. [`render::render`] produces every output file in memory, in parallel, as a
-//!    [`render::Site`], with the theme from [`render::load_theme`];
-//! 4. [`links::check_corpus_links`] checks that every internal link and anchor of the
-//!    rendered pages resolves, and that none leads to a draft or an embargoed statement;
-//! 5. [`write::write_site`] writes it to a staging folder and swaps it in.
+//! 3. [`render::render_into`] renders every output file, in parallel, with the theme from
+//!    [`render::load_theme`], and hands each to a [`render::Sink`] as soon as it is made:
+//!    a build writes it to a [`write::Staging`] folder and keeps only its links;
+//! 4. [`links::check_links`] checks that every internal link and anchor of the rendered
+//!    pages resolves, and that none leads to a draft or an embargoed statement;
+//! 5. the staging folder is swapped in, if there was no error.
 //!
-//! `check` runs stages 1–4; `build` runs all five.
+//! `check` runs the same stages and writes nothing. `serve` renders into memory
+//! ([`render::render_with`]).
 
 pub mod cli;
 pub mod commands;
@@ -69,21 +71,23 @@ pub struct Report {
     pub warnings: Diagnostics,
 }
 
-/// Loads, parses and renders the site: everything but writing.
+/// Loads, parses and renders the site in memory: everything `build` does but writing.
 pub fn render_site(options: &BuildOptions) -> Result<(Site, Diagnostics)> {
-    render_all(options).map(|r| (r.site, r.diagnostics))
+    let (tree, corpus, theme, render_options) = prepare(options)?;
+    let site = render::render(&corpus, &theme, &render_options).map_err(|mut d| {
+        d.extend(corpus.warnings.clone());
+        Error::Content(d)
+    })?;
+    let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &render_options, None);
+    diagnostics.extend(corpus.warnings.clone());
+    if diagnostics.has_errors() {
+        return Err(Error::Content(diagnostics));
+    }
+    Ok((site, diagnostics))
 }
 
-/// Everything a run produced before writing, for `check` to look further into.
-struct Rendered {
-    tree: load::SourceTree,
-    corpus: model::Corpus,
-    render_options: RenderOptions,
-    site: Site,
-    diagnostics: Diagnostics,
-}
-
-fn render_all(options: &BuildOptions) -> Result<Rendered> {
+/// Loads and parses the site and its theme.
+fn prepare(options: &BuildOptions) -> Result<(load::SourceTree, model::Corpus, render::Theme, RenderOptions)> {
     let mut timer = StageTimer::from_env();
     let tree = load::load(&options.root)?;
     timer.lap("load");
@@ -105,44 +109,88 @@ fn render_all(options: &BuildOptions) -> Result<Rendered> {
         return Err(Error::Usage(format!("--base-url: {}", r.message)));
     }
     timer.lap("theme");
-    let site = render::render(&corpus, &theme, &render_options).map_err(|mut d| {
-        d.extend(corpus.warnings.clone());
-        Error::Content(d)
+    Ok((tree, corpus, theme, render_options))
+}
+
+/// Where `build` and `check` send each rendered file: its links are noted for the checks,
+/// and `build` writes it to the staging folder at once. No page is kept in memory.
+struct Output<'a> {
+    scope: &'a links::LinkScope<'a>,
+    keep_external: bool,
+    staging: Option<&'a write::Staging>,
+    index: std::sync::Mutex<links::LinkIndex>,
+}
+
+impl render::Sink for Output<'_> {
+    fn put(&self, _owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<()> {
+        let page =
+            path.ends_with(".html").then(|| links::PageLinks::scan(&path, &bytes, self.scope, self.keep_external));
+        if let Some(staging) = self.staging {
+            staging.put(&path, &bytes)?;
+        }
+        drop(bytes);
+        self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, page);
+        Ok(())
+    }
+}
+
+/// Renders the site into `staging` (or nowhere, for `check`) and checks its links.
+fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Report> {
+    let (tree, corpus, theme, render_options) = prepare(options)?;
+    let mut timer = StageTimer::from_env();
+    let scope = links::LinkScope::of(&corpus, &tree, &render_options);
+    let output = Output {
+        scope: &scope,
+        keep_external: options.external.is_some(),
+        staging,
+        index: std::sync::Mutex::new(links::LinkIndex::default()),
+    };
+    let cache = render::RenderCache::default();
+    let counts = render::render_into(&corpus, &theme, &render_options, &cache, None, &output).map_err(|e| match e {
+        Error::Content(mut d) => {
+            d.extend(corpus.warnings.clone());
+            Error::Content(d)
+        }
+        other => other,
     })?;
     timer.lap("render");
-    let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &render_options, None);
+    let index = output.index.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut warnings = links::check_links(&index, &scope, None);
+    warnings.extend(links::check_hreflang(&index, &scope.base_url));
     timer.lap("links");
-    diagnostics.extend(corpus.warnings.clone());
-    if diagnostics.has_errors() {
-        return Err(Error::Content(diagnostics));
+    warnings.extend(corpus.warnings.clone());
+    if staging.is_none() {
+        warnings.extend(unused_signatories(&corpus));
     }
-    Ok(Rendered { tree, corpus, render_options, site, diagnostics })
-}
-
-/// `undersigned build`: renders the site and swaps it into the output folder.
-pub fn build(options: &BuildOptions) -> Result<Report> {
-    let out_dir = options.out_dir();
-    check_output_folder(&options.root, &out_dir)?;
-    let (site, warnings) = render_site(options)?;
-    let mut timer = StageTimer::from_env();
-    write::write_site(&site, &out_dir)?;
-    timer.lap("write");
-    Ok(Report { pages: site.pages, files: site.files.len(), languages: site.languages, warnings })
-}
-
-/// `undersigned check`: everything `build` checks; writes nothing.
-pub fn check(options: &BuildOptions) -> Result<Report> {
-    let Rendered { tree, corpus, render_options, site, diagnostics: mut warnings } = render_all(options)?;
-    warnings.extend(unused_signatories(&corpus));
+    if warnings.has_errors() {
+        return Err(Error::Content(warnings));
+    }
     if let Some(external_options) = options.external {
-        let scope = links::LinkScope::of(&corpus, &tree, &render_options);
-        let broken = external::check_external(&links::external_links(&site, &scope), &scope, external_options);
+        let broken = external::check_external(&links::external_links(&index), &scope, external_options);
         if broken.has_errors() {
             warnings.extend(broken);
             return Err(Error::Content(warnings));
         }
     }
-    Ok(Report { pages: site.pages, files: site.files.len(), languages: site.languages, warnings })
+    Ok(Report { pages: counts.pages, files: counts.files, languages: corpus.site.languages.len(), warnings })
+}
+
+/// `undersigned build`: renders the site into a staging folder and swaps it into the
+/// output folder once everything is written and checked.
+pub fn build(options: &BuildOptions) -> Result<Report> {
+    let out_dir = options.out_dir();
+    check_output_folder(&options.root, &out_dir)?;
+    let staging = write::Staging::begin(&out_dir)?;
+    let report = run(options, Some(&staging))?;
+    let mut timer = StageTimer::from_env();
+    staging.commit()?;
+    timer.lap("swap");
+    Ok(report)
+}
+
+/// `undersigned check`: everything `build` checks; writes nothing.
+pub fn check(options: &BuildOptions) -> Result<Report> {
+    run(options, None)
 }
 
 /// Registry entries that no statement lists: a warning, since ids are kept forever but an

@@ -47,8 +47,8 @@ pub struct LinkScope<'a> {
     pub sources: HashMap<String, PageSource<'a>>,
 }
 
-/// Checks the links of a rendered corpus: internal links and anchors, and hreflang sets.
-/// With `only`, just the links on those output pages (a preview after one edit).
+/// Checks the links of a site rendered in memory: internal links and anchors, and
+/// hreflang sets. With `only`, just the links on those output pages (a preview after one edit).
 pub fn check_corpus_links(
     site: &Site,
     corpus: &Corpus,
@@ -57,9 +57,10 @@ pub fn check_corpus_links(
     only: Option<&HashSet<String>>,
 ) -> Diagnostics {
     let scope = LinkScope::of(corpus, tree, options);
-    let mut diagnostics = check_links(site, &scope, only);
+    let index = LinkIndex::of_site(site, &scope, only);
+    let mut diagnostics = check_links(&index, &scope, only);
     if only.is_none() {
-        diagnostics.extend(check_hreflang(site, &scope.base_url));
+        diagnostics.extend(check_hreflang(&index, &scope.base_url));
     }
     diagnostics
 }
@@ -119,34 +120,22 @@ impl<'a> LinkScope<'a> {
 }
 
 /// Every page's `hreflang` alternates must list it back, in the same language.
-pub fn check_hreflang(site: &Site, base_url: &str) -> Diagnostics {
-    let prefix = "<link rel=\"alternate\" hreflang=\"";
-    let pages: Vec<(&String, &crate::render::Bytes)> =
-        site.files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
-    let sets: BTreeMap<String, (String, Vec<(String, String)>)> = pages
-        .par_iter()
-        .filter_map(|(page, bytes)| {
-            // The head is all we need; it ends long before the body.
-            let head = bytes.windows(7).position(|w| w == b"</head>").unwrap_or(bytes.len());
-            let html = std::str::from_utf8(&bytes[..head]).unwrap_or_default();
-            let alternates: Vec<(String, String)> = html
-                .match_indices(prefix)
-                .filter_map(|(i, _)| {
-                    let rest = &html[i + prefix.len()..];
-                    let (lang, rest) = rest.split_once("\" href=\"")?;
-                    Some((lang.to_owned(), rest.split('"').next()?.replace("&amp;", "&")))
-                })
-                .filter(|(lang, _)| lang != "x-default")
-                .collect();
+pub fn check_hreflang(index: &LinkIndex, base_url: &str) -> Diagnostics {
+    let sets: BTreeMap<String, (&str, &[Alternate])> = index
+        .pages
+        .iter()
+        .filter_map(|(page, links)| {
             let url = format!("{base_url}{}", page.strip_suffix("index.html").unwrap_or(page));
-            let lang = alternates.iter().find(|(_, href)| *href == url)?.0.clone();
-            Some((url, (lang, alternates)))
+            let lang = links.alternates.iter().find(|(_, href)| **href == *url)?.0.as_ref();
+            Some((url, (lang, links.alternates.as_slice())))
         })
         .collect();
     let mut diagnostics = Diagnostics::new();
     for (url, (lang, alternates)) in &sets {
-        for (other_lang, href) in alternates.iter().filter(|(_, h)| h != url) {
-            let back = sets.get(href).is_some_and(|(_, theirs)| theirs.iter().any(|(l, h)| l == lang && h == url));
+        for (other_lang, href) in alternates.iter().filter(|(_, h)| **h != **url) {
+            let back = sets
+                .get(href.as_ref())
+                .is_some_and(|(_, theirs)| theirs.iter().any(|(l, h)| **l == **lang && **h == **url));
             if !back {
                 diagnostics.push(
                     Diagnostic::error(
@@ -163,71 +152,92 @@ pub fn check_hreflang(site: &Site, base_url: &str) -> Diagnostics {
     diagnostics
 }
 
-/// Every link to another site, with the output page it is on.
-pub fn external_links(site: &Site, scope: &LinkScope<'_>) -> Vec<(String, String)> {
-    let mut links = Vec::new();
-    for (page, bytes) in site.files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        for href in Attributes::scan(bytes).links {
-            let href = href.replace("&amp;", "&");
-            let lower = href.to_ascii_lowercase();
-            if (lower.starts_with("http://") || lower.starts_with("https://")) && !href.starts_with(&scope.base_url) {
-                links.push((href, page.clone()));
-            }
-        }
-    }
+/// Every link to another site, with the output page it is on (pages scanned with
+/// `keep_external`).
+pub fn external_links(index: &LinkIndex) -> Vec<(String, String)> {
+    let mut links: Vec<(String, String)> = index
+        .pages
+        .iter()
+        .flat_map(|(page, links)| links.external.iter().map(move |href| (href.to_owned(), page.clone())))
+        .collect();
+    links.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
     links
 }
 
-/// Checks the internal links and anchors of every page of `site` (or of `only` those).
-pub fn check_links(site: &Site, scope: &LinkScope<'_>, only: Option<&HashSet<String>>) -> Diagnostics {
-    let pages: Vec<(&String, &[u8])> = site
-        .files
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| (path, bytes.as_slice()))
-        .collect();
-    // One pass over each page gathers its ids and its links, in parallel. With `only`, just
-    // those pages, then the pages their #fragment links point to.
-    let wanted = |path: &str| only.is_none_or(|o| o.contains(path));
-    let mut scanned: HashMap<&str, Attributes<'_>> = pages
-        .par_iter()
-        .filter(|(path, _)| wanted(path))
-        .map(|(path, bytes)| (path.as_str(), Attributes::scan(bytes)))
-        .collect();
-    if only.is_some() {
-        let targets: HashSet<String> = scanned
-            .iter()
-            .flat_map(|(page, a)| a.links.iter().map(move |href| (page, href)))
-            .filter(|(_, href)| href.contains('#'))
-            .filter_map(|(page, href)| resolve(page, href, &scope.base_url, &scope.root))
-            .map(|(target, _)| output_file(&target))
-            .collect();
-        for (path, bytes) in &pages {
-            if targets.contains(path.as_str()) && !scanned.contains_key(path.as_str()) {
-                scanned.insert(path.as_str(), Attributes::scan(bytes));
-            }
-        }
-    }
-    let files: HashSet<&str> = site.files.keys().map(String::as_str).collect();
-    let checked: Vec<Vec<Diagnostic>> = pages
-        .par_iter()
-        .filter(|(path, _)| wanted(path))
-        .map(|(page, _)| check_page(&files, scope, page, &scanned))
-        .collect();
+/// Checks the internal links and anchors of every scanned page (or of `only` those).
+pub fn check_links(index: &LinkIndex, scope: &LinkScope<'_>, only: Option<&HashSet<String>>) -> Diagnostics {
+    let mut pages: Vec<(&String, &PageLinks)> =
+        index.pages.iter().filter(|(path, _)| only.is_none_or(|o| o.contains(*path))).collect();
+    pages.sort_unstable_by_key(|(path, _)| *path);
+    let checked: Vec<Vec<Diagnostic>> =
+        pages.par_iter().map(|(page, links)| check_page(index, scope, page, links)).collect();
     checked.into_iter().flatten().collect()
 }
 
-/// The ids a page defines and the addresses it links to.
+/// The files of a rendered site and what the link checks need of its pages, gathered as
+/// the pages are rendered (a build keeps this, not the pages).
 #[derive(Debug, Default)]
-struct Attributes<'a> {
-    ids: HashSet<&'a str>,
-    links: Vec<&'a str>,
+pub struct LinkIndex {
+    files: HashSet<String>,
+    pages: HashMap<String, PageLinks>,
 }
 
-impl<'a> Attributes<'a> {
-    /// Reads `id`, `href` and `src` attributes (quoted with `"` or `'`) in one pass.
-    fn scan(html: &'a [u8]) -> Self {
-        let mut found = Self::default();
+impl LinkIndex {
+    /// Scans every page of a site in memory; with `only`, those pages and the pages their
+    /// `#fragment` links lead to.
+    pub fn of_site(site: &Site, scope: &LinkScope<'_>, only: Option<&HashSet<String>>) -> Self {
+        let scan = |wanted: &(dyn Fn(&str) -> bool + Sync)| -> Vec<(String, PageLinks)> {
+            site.files
+                .par_iter()
+                .filter(|(path, _)| path.ends_with(".html") && wanted(path))
+                .map(|(path, bytes)| (path.clone(), PageLinks::scan(path, bytes, scope, false)))
+                .collect()
+        };
+        let mut pages: HashMap<String, PageLinks> =
+            scan(&|path| only.is_none_or(|o| o.contains(path))).into_iter().collect();
+        if only.is_some() {
+            let targets: HashSet<String> = pages
+                .iter()
+                .flat_map(|(page, links)| links.links.iter().map(move |href| (page, href)))
+                .filter(|(_, href)| href.contains('#'))
+                .filter_map(|(page, href)| resolve(page, href, &scope.base_url, &scope.root))
+                .map(|(target, _)| output_file(&target))
+                .filter(|target| !pages.contains_key(target))
+                .collect();
+            pages.extend(scan(&|path| targets.contains(path)));
+        }
+        Self { files: site.files.keys().cloned().collect(), pages }
+    }
+
+    /// Adds an output file, with its scan if it is a page.
+    pub fn insert(&mut self, path: String, page: Option<PageLinks>) {
+        if let Some(page) = page {
+            self.pages.insert(path.clone(), page);
+        }
+        self.files.insert(path);
+    }
+}
+
+/// What the link checks need of one output page: the ids it defines, its links that stay
+/// on the site (and, when asked, those that leave it), and its hreflang alternates.
+#[derive(Debug, Default)]
+pub struct PageLinks {
+    ids: HashSet<Box<str>>,
+    links: StrList,
+    external: Vec<String>,
+    /// The `<link rel="alternate">` tags, x-default left out.
+    alternates: Vec<Alternate>,
+}
+
+/// `(hreflang, href)` of an alternate version of a page.
+type Alternate = (Box<str>, Box<str>);
+
+impl PageLinks {
+    /// Reads `id`, `href` and `src` attributes (quoted with `"` or `'`) in one pass, and
+    /// the hreflang alternates of the head. Our own output is the input, so a light scan
+    /// is enough; no HTML parser is needed.
+    pub fn scan(page: &str, html: &[u8], scope: &LinkScope<'_>, keep_external: bool) -> Self {
+        let mut found = Self { alternates: alternates(html), ..Self::default() };
         let mut i = 0;
         while let Some(eq) = html[i..].iter().position(|&b| b == b'=').map(|p| p + i) {
             i = eq + 1;
@@ -241,41 +251,76 @@ impl<'a> Attributes<'a> {
             let Some(&quote) = html.get(eq + 1).filter(|q| **q == b'"' || **q == b'\'') else { continue };
             let start = eq + 2;
             let Some(len) = html[start..].iter().position(|&b| b == quote) else { break };
+            i = start + len + 1;
             // Attribute values of well-formed UTF-8 pages are UTF-8; anything else is skipped.
-            if let Ok(value) = std::str::from_utf8(&html[start..start + len]) {
-                if is_link {
-                    found.links.push(value);
-                } else {
-                    found.ids.insert(value);
+            let Ok(value) = std::str::from_utf8(&html[start..start + len]) else { continue };
+            if !is_link {
+                found.ids.insert(value.into());
+                continue;
+            }
+            let href = value.replace("&amp;", "&");
+            if resolve(page, &href, &scope.base_url, &scope.root).is_some() {
+                found.links.push(&href);
+            } else if keep_external {
+                let lower = href.to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    found.external.push(href);
                 }
             }
-            i = start + len + 1;
         }
         found
     }
 }
 
+/// The hreflang alternates in the head of a page.
+fn alternates(html: &[u8]) -> Vec<Alternate> {
+    let prefix = "<link rel=\"alternate\" hreflang=\"";
+    // The head is all we need; it ends long before the body.
+    let head = html.windows(7).position(|w| w == b"</head>").unwrap_or(html.len());
+    let head = std::str::from_utf8(&html[..head]).unwrap_or_default();
+    head.match_indices(prefix)
+        .filter_map(|(i, _)| {
+            let rest = &head[i + prefix.len()..];
+            let (lang, rest) = rest.split_once("\" href=\"")?;
+            Some((lang.into(), rest.split('"').next()?.replace("&amp;", "&").into_boxed_str()))
+        })
+        .filter(|(lang, _): &Alternate| &**lang != "x-default")
+        .collect()
+}
+
+/// Many short strings in one buffer: a site's pages hold hundreds of thousands of links.
+#[derive(Debug, Default)]
+struct StrList {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl StrList {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(start, &end)| self.text.get(start as usize..end as usize).unwrap_or_default())
+    }
+}
+
 /// The problems of one page's links.
-fn check_page(
-    files: &HashSet<&str>,
-    scope: &LinkScope<'_>,
-    page: &str,
-    scanned: &HashMap<&str, Attributes<'_>>,
-) -> Vec<Diagnostic> {
+fn check_page(index: &LinkIndex, scope: &LinkScope<'_>, page: &str, links: &PageLinks) -> Vec<Diagnostic> {
     let (base_url, root, withheld) = (scope.base_url.as_str(), scope.root.as_str(), &scope.withheld);
     let mut reported = HashSet::new();
     let mut diagnostics = Vec::new();
-    let Some(attributes) = scanned.get(page) else { return diagnostics };
-    for href in &attributes.links {
-        let href = href.replace("&amp;", "&");
-        let Some((target, fragment)) = resolve(page, &href, base_url, root) else { continue };
+    for href in links.links.iter() {
+        let Some((target, fragment)) = resolve(page, href, base_url, root) else { continue };
         let file = output_file(&target);
         let problem = if let Some(w) = withheld.get(&target) {
             Some(format!("links to the statement `{}`, which is {}: {href}", w.id, w.reason))
-        } else if !files.contains(file.as_str()) {
+        } else if !index.files.contains(file.as_str()) {
             Some(format!("links to a page that does not exist: {href}"))
         } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-            let found = scanned.get(file.as_str()).is_some_and(|a| a.ids.contains(fragment.as_str()));
+            let found = index.pages.get(file.as_str()).is_some_and(|a| a.ids.contains(fragment.as_str()));
             (!found).then(|| {
                 let on = if target == page_dir(page) { "this page".to_owned() } else { format!("/{target}") };
                 format!("links to `#{fragment}`, which is not on {on}: {href}")
@@ -286,7 +331,7 @@ fn check_page(
         if let Some(message) = problem
             && reported.insert(message.clone())
         {
-            let location = scope.locate(page, &href);
+            let location = scope.locate(page, href);
             diagnostics
                 .push(Diagnostic::error(location, message).with_hint(format!("found in the output page /{page}")));
         }
@@ -363,7 +408,7 @@ mod tests {
             withheld: withheld.clone(),
             sources: HashMap::new(),
         };
-        check_links(site, &scope, None).into_iter().map(|d| d.message).collect()
+        check_links(&LinkIndex::of_site(site, &scope, None), &scope, None).into_iter().map(|d| d.message).collect()
     }
 
     #[test]

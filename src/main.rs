@@ -13,6 +13,9 @@ use undersigned::error::{Diagnostic, Diagnostics, Error};
 use undersigned::serve::{Reporter, ServeOptions};
 use undersigned::{BuildOptions, Report};
 
+// `--features system-alloc` leaves the system allocator in place, for heap profilers
+// (heaptrack, valgrind) that watch malloc.
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -113,9 +116,9 @@ fn main() -> ExitCode {
 /// On Ctrl-C or SIGTERM, removes the half-written staging folder before exiting; the
 /// previous site is untouched (the swap is atomic, so it is either fully old or fully new).
 fn remove_staging_on_interrupt(options: &BuildOptions) {
-    let staging = undersigned::write::staging_dir(&options.out_dir());
+    let out_dir = options.out_dir();
     let installed = ctrlc::set_handler(move || {
-        let _ = std::fs::remove_dir_all(&staging);
+        undersigned::write::stop_and_remove_staging(&out_dir);
         eprintln!("interrupted: the previous site is unchanged");
         std::process::exit(130);
     });

@@ -15,7 +15,9 @@ mod sitemap;
 pub mod theme;
 pub mod urls;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
@@ -24,7 +26,7 @@ use rayon::prelude::*;
 use self::plan::{Job, Plan, Version};
 pub use self::theme::{Theme, load_theme};
 use self::urls::Urls;
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics, Error, SourceLocation};
 use crate::model::{Corpus, Lang, Statement};
 
 /// What a build decides beyond the content.
@@ -117,33 +119,49 @@ pub fn render(corpus: &Corpus, theme: &Theme, options: &RenderOptions) -> Result
     render_with(corpus, theme, options, &RenderCache::default(), None)
 }
 
-/// Renders the site, or, with `reuse`, only part of it on top of a previous render (see
-/// [`Scope`]); everything else is taken from the previous site.
-pub fn render_with(
+/// Takes each output file as soon as it is rendered, on the render threads: a build writes
+/// it and keeps only what the link checks need, so the site is never whole in memory.
+pub trait Sink: Sync {
+    /// Takes the file at `path`; `owner` is the statement it belongs to, if any.
+    fn put(&self, owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<(), Error>;
+}
+
+/// How many files a render produced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// HTML pages.
+    pub pages: usize,
+    /// All files.
+    pub files: usize,
+}
+
+/// Renders the site, or with `scope` part of it, handing every file to `sink`. Every
+/// content error is reported; writing stops at the first failure of the sink.
+pub fn render_into(
     corpus: &Corpus,
     theme: &Theme,
     options: &RenderOptions,
     cache: &RenderCache,
-    reuse: Option<Reuse<'_>>,
-) -> Result<Site, Diagnostics> {
+    scope: Option<Scope<'_>>,
+    sink: &dyn Sink,
+) -> Result<Counts, Error> {
     let base_url = options.base_url.as_deref().unwrap_or(&corpus.site.base_url);
     let urls = Urls::new(base_url);
     let public: Vec<&Statement> =
         corpus.statements.iter().map(|s| s.as_ref()).filter(|s| is_public(s, options)).collect();
     let plan = Plan::new(corpus, &public);
-    let mut diagnostics = plan.check_paths();
+    let diagnostics = Mutex::new(plan.check_paths());
+    let (pages, files) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let put = |owner: Option<&str>, path: String, bytes: Vec<u8>| {
+        if path.ends_with(".html") {
+            pages.fetch_add(1, Ordering::Relaxed);
+        }
+        files.fetch_add(1, Ordering::Relaxed);
+        sink.put(owner, path, bytes)
+    };
 
-    let (changed, signers) = match reuse.map(|r| r.scope) {
-        Some(Scope::Statement { id, signers }) => (Some(id), Some(signers)),
-        _ => (None, None),
-    };
-    let wanted = |id: &str| match reuse.map(|r| r.scope) {
-        None => true,
-        Some(Scope::Statement { id: changed, .. }) => changed == id,
-        Some(Scope::Deferred) => false,
-    };
     let mut jobs = plan.jobs();
-    jobs.retain(|job| match (reuse.map(|r| r.scope), job) {
+    jobs.retain(|job| match (scope, job) {
         (None, _) => true,
         (Some(Scope::Statement { id, .. }), Job::Statement(s, _)) => s.id == id,
         (Some(Scope::Statement { signers, .. }), Job::Signer(s, _)) => signers.contains(&s.id),
@@ -152,69 +170,104 @@ pub fn render_with(
         (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap),
     });
     let ctx = pages::Shared::new(theme, &urls, &plan, cache, options);
-    let rendered: Vec<(Option<&str>, Result<pages::Files, Diagnostic>)> = jobs
-        .par_iter()
-        .map(|job| {
-            let owner = match job {
-                Job::Statement(s, _) => Some(s.id.as_str()),
-                _ => None,
-            };
-            (owner, ctx.render(job))
-        })
-        .collect();
+    jobs.par_iter().try_for_each(|job| {
+        let owner = match job {
+            Job::Statement(s, _) => Some(s.id.as_str()),
+            _ => None,
+        };
+        match ctx.render(job) {
+            Ok(rendered) => rendered.into_iter().try_for_each(|(path, bytes)| put(owner, path, bytes)),
+            Err(d) => {
+                diagnostics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(d);
+                Ok(())
+            }
+        }
+    })?;
 
-    let mut site = Site { languages: corpus.site.languages.len(), ..Site::default() };
-    if let Some(reuse) = reuse {
-        site.files = reuse.previous.files.clone();
-        site.by_statement = reuse.previous.by_statement.clone();
-        for path in changed.and_then(|id| site.by_statement.remove(id)).unwrap_or_default() {
-            site.files.remove(&path);
-        }
-        // A signer who no longer signs anything public loses its page.
-        for id in signers.into_iter().flatten() {
-            for lang in &corpus.site.languages {
-                site.files.remove(&urls::output_file(&Urls::signer(lang, id)));
-            }
-        }
-    }
-    for (owner, result) in rendered {
-        match result {
-            Ok(files) => {
-                for (path, bytes) in files {
-                    if let Some(id) = owner {
-                        site.by_statement.entry(id.to_owned()).or_default().push(path.clone());
-                    }
-                    site.files.insert(path, Arc::new(bytes));
-                }
-            }
-            Err(d) => diagnostics.push(d),
-        }
-    }
+    let wanted = |id: &str| match scope {
+        None => true,
+        Some(Scope::Statement { id: changed, .. }) => changed == id,
+        Some(Scope::Deferred) => false,
+    };
     for statement in public.iter().filter(|s| wanted(&s.id)) {
         for (lang, version) in plan.versions(&statement.id) {
             if let Version::Written { slug, .. } = &version {
                 let folder = Urls::statement(lang, slug);
                 for asset in &statement.assets {
-                    let path = format!("{folder}{}", asset.rel);
-                    site.by_statement.entry(statement.id.clone()).or_default().push(path.clone());
-                    site.files.insert(path, Arc::new(asset.bytes.clone()));
+                    put(Some(&statement.id), format!("{folder}{}", asset.rel), asset.bytes.clone())?;
                 }
             }
         }
     }
-    if reuse.is_none() {
+    if scope.is_none() {
         // The site's own static files win over the theme's.
         for file in &corpus.static_files {
-            site.files.insert(file.rel.clone(), Arc::new(file.bytes.clone()));
+            put(None, file.rel.clone(), file.bytes.clone())?;
         }
-        for (rel, bytes) in &theme.static_files {
-            site.files.entry(rel.clone()).or_insert_with(|| Arc::new(bytes.clone()));
+        let own: HashSet<&str> = corpus.static_files.iter().map(|f| f.rel.as_str()).collect();
+        for (rel, bytes) in theme.static_files.iter().filter(|(rel, _)| !own.contains(rel.as_str())) {
+            put(None, rel.clone(), bytes.clone())?;
         }
+    }
+    let diagnostics = diagnostics.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if diagnostics.has_errors() {
+        return Err(Error::Content(diagnostics));
+    }
+    Ok(Counts { pages: pages.into_inner(), files: files.into_inner() })
+}
+
+/// Gathers a render into memory, for [`render_with`]: owner, path and bytes of each file.
+#[derive(Default)]
+struct Collect(Mutex<Vec<Owned>>);
+
+type Owned = (Option<String>, String, Vec<u8>);
+
+impl Sink for Collect {
+    fn put(&self, owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<(), Error> {
+        let mut files = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.push((owner.map(str::to_owned), path, bytes));
+        Ok(())
+    }
+}
+
+/// Renders the site in memory, or, with `reuse`, only part of it on top of a previous
+/// render (see [`Scope`]); everything else is taken from the previous site.
+pub fn render_with(
+    corpus: &Corpus,
+    theme: &Theme,
+    options: &RenderOptions,
+    cache: &RenderCache,
+    reuse: Option<Reuse<'_>>,
+) -> Result<Site, Diagnostics> {
+    let collected = Collect::default();
+    render_into(corpus, theme, options, cache, reuse.map(|r| r.scope), &collected).map_err(|e| match e {
+        Error::Content(d) => d,
+        // Collecting in memory cannot fail.
+        other => std::iter::once(Diagnostic::error(SourceLocation::file(PathBuf::new()), other.to_string())).collect(),
+    })?;
+    let mut site = Site { languages: corpus.site.languages.len(), ..Site::default() };
+    if let Some(reuse) = reuse {
+        site.files = reuse.previous.files.clone();
+        site.by_statement = reuse.previous.by_statement.clone();
+        if let Scope::Statement { id, signers } = reuse.scope {
+            for path in site.by_statement.remove(id).unwrap_or_default() {
+                site.files.remove(&path);
+            }
+            // A signer who no longer signs anything public loses its page.
+            for id in signers {
+                for lang in &corpus.site.languages {
+                    site.files.remove(&urls::output_file(&Urls::signer(lang, id)));
+                }
+            }
+        }
+    }
+    for (owner, path, bytes) in collected.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        if let Some(id) = owner {
+            site.by_statement.entry(id).or_default().push(path.clone());
+        }
+        site.files.insert(path, Arc::new(bytes));
     }
     site.pages = site.files.keys().filter(|p| p.ends_with(".html")).count();
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
     Ok(site)
 }
 
