@@ -72,16 +72,19 @@ impl Shared<'_> {
     /// One signer and the public statements it signed, newest first.
     pub(super) fn signer_page(&self, signatory: &Signatory, lang: &Lang) -> PageContext {
         let strings = self.t(lang);
-        let statements: Vec<Value> = self
+        let rows = &self.rows[lang].listing;
+        let statements: Vec<tera::Value> = self
             .plan
             .signed
             .get(signatory.id.as_str())
             .into_iter()
             .flatten()
             .filter_map(|(statement, signer)| {
-                let mut row = self.listing(statement, lang)?;
-                row["since"] = json!(signer.since.map(|d| strings.date(d)));
-                Some(row)
+                let row = rows.get(statement.id.as_str())?;
+                Some(match signer.since {
+                    Some(since) => super::with_key(row, "since", strings.date(since)),
+                    None => row.clone(),
+                })
             })
             .collect();
         let extra = json!({
@@ -94,8 +97,9 @@ impl Shared<'_> {
                 "affiliation": signatory.affiliation.as_ref().map(|a| a.get(lang)),
                 "directory_url": self.urls.path(&Urls::directory(lang)),
             },
-            "statements": statements,
         });
-        PageContext::new("signer", signatory.name.get(lang), "", extra)
+        let mut ctx = PageContext::new("signer", signatory.name.get(lang), "", extra);
+        ctx.extra.insert_value("statements", tera::Value::from(statements));
+        ctx
     }
 }

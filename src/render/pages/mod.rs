@@ -8,9 +8,10 @@ mod directory;
 mod feed_job;
 mod statement;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
@@ -24,7 +25,7 @@ use super::sitemap;
 use super::urls::Urls;
 use super::{RenderCache, RenderOptions, Theme};
 use crate::error::{Diagnostic, SourceLocation};
-use crate::model::{Corpus, Lang, Statement};
+use crate::model::{Corpus, Lang, Signatory, Statement};
 
 /// The feed files of one language, relative to its home.
 pub const FEEDS: [(&str, &str, &str); 3] = [
@@ -44,6 +45,19 @@ pub struct Shared<'a> {
     options: &'a RenderOptions,
     /// `t` and `site` of each language, converted for the templates once.
     shared_values: BTreeMap<Lang, (tera::Value, tera::Value)>,
+    /// Per language, what many pages show again and again, worked out once: each
+    /// signatory's place in the reader's alphabet and its row on statement pages, and each
+    /// statement's row in listings.
+    rows: BTreeMap<Lang, Rows<'a>>,
+}
+
+/// See [`Shared::rows`]. Rows are template values, so a page shares them rather than
+/// building its own copies.
+#[derive(Default)]
+struct Rows<'a> {
+    rank: HashMap<&'a str, u32>,
+    signer: HashMap<&'a str, tera::Value>,
+    listing: HashMap<&'a str, tera::Value>,
 }
 
 /// Files produced by one job: path and content.
@@ -60,7 +74,17 @@ impl<'a> Shared<'a> {
     ) -> Self {
         let corpus = plan.corpus;
         let orders = corpus.site.languages.iter().map(|l| (l.clone(), NameOrder::new(l))).collect();
-        let mut shared = Self { corpus, theme, urls, plan, orders, cache, options, shared_values: BTreeMap::new() };
+        let mut shared = Self {
+            corpus,
+            theme,
+            urls,
+            plan,
+            orders,
+            cache,
+            options,
+            shared_values: BTreeMap::new(),
+            rows: BTreeMap::new(),
+        };
         shared.shared_values = corpus
             .site
             .languages
@@ -71,7 +95,19 @@ impl<'a> Shared<'a> {
                 (l.clone(), values)
             })
             .collect();
+        shared.rows = corpus.site.languages.iter().map(|l| (l.clone(), shared.make_rows(l))).collect();
         shared
+    }
+
+    fn make_rows(&self, lang: &Lang) -> Rows<'a> {
+        let order = &self.orders[lang];
+        let mut sorted: Vec<&'a Signatory> = self.corpus.registry.signatories.iter().map(AsRef::as_ref).collect();
+        sorted.sort_by(|a, b| order.compare(a.name.get(lang), b.name.get(lang)).then_with(|| a.id.cmp(&b.id)));
+        let rank = sorted.iter().zip(0..).map(|(s, i)| (s.id.as_str(), i)).collect();
+        let signer = sorted.iter().map(|s| (s.id.as_str(), statement::signer_row(s, lang))).collect();
+        let listing =
+            self.plan.statements.par_iter().filter_map(|s| Some((s.id.as_str(), self.listing(s, lang)?))).collect();
+        Rows { rank, signer, listing }
     }
 
     /// Renders one job to its output files.
@@ -219,19 +255,23 @@ impl<'a> Shared<'a> {
 
     fn index(&self, lang: &Lang) -> PageContext {
         let site = &self.corpus.site;
-        let statements: Vec<Value> = self.plan.statements.iter().filter_map(|s| self.listing(s, lang)).collect();
-        PageContext::new("index", site.title.get(lang), site.description.get(lang), json!({ "statements": statements }))
+        let rows = &self.rows[lang].listing;
+        let statements: Vec<tera::Value> =
+            self.plan.statements.iter().filter_map(|s| rows.get(s.id.as_str()).cloned()).collect();
+        let mut ctx = PageContext::new("index", site.title.get(lang), site.description.get(lang), json!({}));
+        ctx.extra.insert_value("statements", tera::Value::from(statements));
+        ctx
     }
 
     /// A statement as listings show it in `lang` (the index, a signer's page): its text in
     /// that language, or the original, marked with its language, when it is not translated.
-    fn listing(&self, statement: &Statement, lang: &Lang) -> Option<Value> {
+    fn listing(&self, statement: &Statement, lang: &Lang) -> Option<tera::Value> {
         let strings = self.t(lang);
         let t = match self.plan.version(&statement.id, lang)? {
             Version::Written { .. } => statement.translations.get(lang)?,
             Version::Notice { original, .. } => statement.translations.get(&original)?,
         };
-        Some(json!({
+        Some(tera::Value::from_serializable(&json!({
             "title": t.title,
             "url": self.urls.path(&Urls::statement(&t.lang, &t.slug)),
             "date_display": strings.date(self.local_date(statement.date)),
@@ -239,7 +279,8 @@ impl<'a> Shared<'a> {
             "summary": t.summary,
             "lang": t.lang.as_str(),
             "lang_name": strings.text(&format!("language_{}", t.lang)),
-        }))
+            "since": null,
+        })))
     }
 
     fn plain_page(&self, i: usize, lang: &Lang) -> PageContext {
@@ -308,4 +349,11 @@ impl PageContext {
         let extra = Context::from_serialize(&extra).unwrap_or_default();
         Self { meta, extra, times: None, jsonld: None, files: Vec::new(), image: None }
     }
+}
+
+/// `row` with `key` set to `value`: rows are shared, so this copies the row's map.
+fn with_key(row: &tera::Value, key: &'static str, value: impl Into<tera::Value>) -> tera::Value {
+    let mut map = row.clone().into_map().unwrap_or_default();
+    map.insert(key.into(), value.into());
+    tera::Value::from(map)
 }

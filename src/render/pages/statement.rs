@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::{PageContext, Shared};
-use crate::model::{Lang, SignatoryKind, Signer, Statement, Translation};
+use crate::model::{Lang, Signatory, SignatoryKind, Signer, Statement, Translation};
 use crate::render::data::{self, SignerRecord};
 use crate::render::html::{HtmlOptions, notes_heading_id, render_document};
 use crate::render::plan::{Version, last_change};
@@ -33,20 +33,20 @@ impl<'a> Shared<'a> {
 
         let signers = self.sorted_signers(statement, lang);
         let countries: BTreeSet<&str> = signers.iter().map(|s| s.signatory.country.code).collect();
-        let signer = |s: &&'a Signer| {
-            let sig = &s.signatory;
-            SignerView {
-                id: &sig.id,
-                name: sig.name.get(lang),
-                url: sig.url.as_deref(),
-                country: sig.country.code,
-                country_name: sig.country.name(lang.as_str()),
-                affiliation: sig.affiliation.as_ref().map(|a| a.get(lang)),
-                since: s.since.map(|d| strings.date(d)),
-            }
+        let rows = &self.rows[lang].signer;
+        let of_kind = |kind| -> Vec<tera::Value> {
+            signers
+                .iter()
+                .filter(|s| s.signatory.kind == kind)
+                .filter_map(|s| {
+                    let row = rows.get(s.signatory.id.as_str())?;
+                    Some(match s.since {
+                        Some(since) => super::with_key(row, "since", strings.date(since)),
+                        None => row.clone(),
+                    })
+                })
+                .collect()
         };
-        let of_kind =
-            |kind| signers.iter().filter(|s| s.signatory.kind == kind).map(signer).collect::<Vec<SignerView<'_>>>();
         let organizations = of_kind(SignatoryKind::Organization);
         let individuals = of_kind(SignatoryKind::Individual);
         // With late signers, the count is dated: "… as of 2 July 2019".
@@ -117,8 +117,6 @@ impl<'a> Shared<'a> {
             notes_id: notes_heading_id(&statement.id),
             signers_summary,
             sign_on,
-            organizations,
-            individuals,
             tags: &statement.tags,
             corrections,
             translation_of,
@@ -129,7 +127,12 @@ impl<'a> Shared<'a> {
             json_url: self.urls.path(&format!("{rel}statement.json")),
         };
         let summary = t.summary.as_deref().unwrap_or_default();
-        let mut ctx = PageContext::new("statement", &t.title, summary, StatementPage { statement: view });
+        let mut ctx = PageContext::new("statement", &t.title, summary, serde_json::json!({}));
+        // The signer rows are shared template values; they join the converted view.
+        let mut view = tera::Value::from_serializable(&view).into_map().unwrap_or_default();
+        view.insert("organizations".into(), tera::Value::from(organizations));
+        view.insert("individuals".into(), tera::Value::from(individuals));
+        ctx.extra.insert_value("statement", tera::Value::from(view));
         let published = self.iso(statement.date);
         let modified = self.iso(last_change(statement, lang, &self.corpus.site.timezone));
         let records: Vec<SignerRecord<'_>> = signers.iter().map(|s| SignerRecord::new(s, lang)).collect();
@@ -189,13 +192,9 @@ impl<'a> Shared<'a> {
 
     /// Signers in the reader's alphabetical order (ties broken by id).
     fn sorted_signers<'s>(&self, statement: &'s Statement, lang: &Lang) -> Vec<&'s Signer> {
-        let order = &self.orders[lang];
+        let rank = &self.rows[lang].rank;
         let mut signers: Vec<&Signer> = statement.signers.iter().collect();
-        signers.sort_by(|a, b| {
-            order
-                .compare(a.signatory.name.get(lang), b.signatory.name.get(lang))
-                .then_with(|| a.signatory.id.cmp(&b.signatory.id))
-        });
+        signers.sort_by_key(|s| rank.get(s.signatory.id.as_str()).copied().unwrap_or(u32::MAX));
         signers
     }
 
@@ -266,16 +265,17 @@ impl<'a> Shared<'a> {
     }
 }
 
-/// One signer as a statement page lists it.
-#[derive(serde::Serialize)]
-struct SignerView<'a> {
-    id: &'a str,
-    name: &'a str,
-    url: Option<&'a str>,
-    country: &'a str,
-    country_name: &'a str,
-    affiliation: Option<&'a str>,
-    since: Option<String>,
+/// One signer as a statement page lists it (`since` is set per statement).
+pub(super) fn signer_row(signatory: &Signatory, lang: &Lang) -> tera::Value {
+    tera::Value::from_serializable(&serde_json::json!({
+        "id": signatory.id,
+        "name": signatory.name.get(lang),
+        "url": signatory.url,
+        "country": signatory.country.code,
+        "country_name": signatory.country.name(lang.as_str()),
+        "affiliation": signatory.affiliation.as_ref().map(|a| a.get(lang)),
+        "since": null,
+    }))
 }
 
 /// `statement`: what statement.html receives (the theming section of the README lists it).
@@ -293,8 +293,6 @@ struct StatementView<'a> {
     notes_id: String,
     signers_summary: String,
     sign_on: Option<Value>,
-    organizations: Vec<SignerView<'a>>,
-    individuals: Vec<SignerView<'a>>,
     tags: &'a [String],
     corrections: Vec<Value>,
     translation_of: Option<Value>,
@@ -303,9 +301,4 @@ struct StatementView<'a> {
     pdf_url: Option<String>,
     csv_url: String,
     json_url: String,
-}
-
-#[derive(serde::Serialize)]
-struct StatementPage<'a> {
-    statement: StatementView<'a>,
 }
