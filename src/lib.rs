@@ -123,8 +123,7 @@ struct Output<'a> {
 
 impl render::Sink for Output<'_> {
     fn put(&self, _owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<()> {
-        let page =
-            path.ends_with(".html").then(|| links::PageLinks::scan(&path, &bytes, self.scope, self.keep_external));
+        let page = path.ends_with(".html").then(|| links::PageLinks::scan(&bytes, self.scope, self.keep_external));
         if let Some(staging) = self.staging {
             staging.put(&path, &bytes)?;
         }
@@ -183,8 +182,10 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let staging = write::Staging::begin(&out_dir)?;
     let report = run(options, Some(&staging))?;
     let mut timer = StageTimer::from_env();
+    let counts = staging.counts();
     staging.commit()?;
     timer.lap("swap");
+    timer.note(&format!("files kept {}, linked {}, written {}", counts.kept, counts.linked, counts.written));
     Ok(report)
 }
 
@@ -219,6 +220,12 @@ pub(crate) struct StageTimer(Option<std::time::Instant>);
 impl StageTimer {
     pub(crate) fn from_env() -> Self {
         Self(std::env::var_os("UNDERSIGNED_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    pub(crate) fn note(&self, text: &str) {
+        if self.0.is_some() {
+            eprintln!("timing: {text}");
+        }
     }
 
     pub(crate) fn lap(&mut self, stage: &str) {

@@ -5,6 +5,7 @@
 //! (a draft, or under embargo) is reported as such, naming both statements, because
 //! that is how embargoes leak.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -190,7 +191,7 @@ impl LinkIndex {
             site.files
                 .par_iter()
                 .filter(|(path, _)| path.ends_with(".html") && wanted(path))
-                .map(|(path, bytes)| (path.clone(), PageLinks::scan(path, bytes, scope, false)))
+                .map(|(path, bytes)| (path.clone(), PageLinks::scan(bytes, scope, false)))
                 .collect()
         };
         let mut pages: HashMap<String, PageLinks> =
@@ -236,7 +237,7 @@ impl PageLinks {
     /// Reads `id`, `href` and `src` attributes (quoted with `"` or `'`) in one pass, and
     /// the hreflang alternates of the head. Our own output is the input, so a light scan
     /// is enough; no HTML parser is needed.
-    pub fn scan(page: &str, html: &[u8], scope: &LinkScope<'_>, keep_external: bool) -> Self {
+    pub fn scan(html: &[u8], scope: &LinkScope<'_>, keep_external: bool) -> Self {
         let mut found = Self { alternates: alternates(html), ..Self::default() };
         let mut i = 0;
         while let Some(eq) = html[i..].iter().position(|&b| b == b'=').map(|p| p + i) {
@@ -258,13 +259,14 @@ impl PageLinks {
                 found.ids.insert(value.into());
                 continue;
             }
-            let href = value.replace("&amp;", "&");
-            if resolve(page, &href, &scope.base_url, &scope.root).is_some() {
+            let href = if value.contains("&amp;") { value.replace("&amp;", "&").into() } else { Cow::Borrowed(value) };
+            let path = href.split('#').next().unwrap_or_default();
+            if !matches!(classify(path, &scope.base_url, &scope.root), Target::Elsewhere) {
                 found.links.push(&href);
             } else if keep_external {
                 let lower = href.to_ascii_lowercase();
                 if lower.starts_with("http://") || lower.starts_with("https://") {
-                    found.external.push(href);
+                    found.external.push(href.into_owned());
                 }
             }
         }
@@ -350,21 +352,40 @@ fn resolve(page: &str, href: &str, base_url: &str, root: &str) -> Option<(String
         Some((p, f)) => (p, Some(f.to_owned())),
         None => (href, None),
     };
-    let path = path.split('?').next().unwrap_or_default();
-    let joined = if let Some(rest) = path.strip_prefix(base_url) {
-        rest.to_owned()
-    } else if path.contains(':') || path.starts_with("//") {
-        return None;
-    } else if let Some(rest) = path.strip_prefix(root) {
-        rest.to_owned()
-    } else if path.starts_with('/') {
-        // Outside the site's base path: not ours to check.
-        return None;
-    } else {
-        let dir = page.rfind('/').map_or("", |i| &page[..=i]);
-        format!("{dir}{path}")
+    let joined = match classify(path, base_url, root) {
+        Target::Elsewhere => return None,
+        Target::Site(rest) => rest.to_owned(),
+        Target::Relative(path) => {
+            let dir = page.rfind('/').map_or("", |i| &page[..=i]);
+            format!("{dir}{path}")
+        }
     };
     Some((normalise(&joined), fragment))
+}
+
+/// Where the path of a link (its part before any `#`) leads.
+enum Target<'h> {
+    /// Another site, or a path outside this site's base path: not ours to check.
+    Elsewhere,
+    /// A path from the site's root.
+    Site(&'h str),
+    /// A path relative to the page.
+    Relative(&'h str),
+}
+
+fn classify<'h>(path: &'h str, base_url: &str, root: &str) -> Target<'h> {
+    let path = path.split('?').next().unwrap_or_default();
+    if let Some(rest) = path.strip_prefix(base_url) {
+        Target::Site(rest)
+    } else if path.contains(':') || path.starts_with("//") {
+        Target::Elsewhere
+    } else if let Some(rest) = path.strip_prefix(root) {
+        Target::Site(rest)
+    } else if path.starts_with('/') {
+        Target::Elsewhere
+    } else {
+        Target::Relative(path)
+    }
 }
 
 /// Removes `.` and `..` segments; a trailing `/` is kept.

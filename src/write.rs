@@ -5,12 +5,18 @@
 //! stays exactly as it was until the new one is complete. On Linux the swap is one atomic
 //! `renameat2(RENAME_EXCHANGE)`; elsewhere it is two renames.
 //!
-//! A file whose bytes are those of the previous output is hard-linked from it rather than
-//! written again. Rebuilds of a large site change few files, and a new file costs the
-//! file system far more than a link (it allocates an inode and blocks, and the old copy
-//! must be freed). Unchanged files also keep their modification time, so `rsync` and
-//! HTTP caches see that they did not change. Where links are not possible, files are
-//! written.
+//! Nothing is written twice and nothing is deleted to be made again, because on a busy
+//! file system new files and folders are what costs (each takes an inode, and the kernel
+//! avoids reusing recently freed ones):
+//!
+//! - after the swap, the replaced site is kept as `.<output>.previous`, beside the output,
+//!   and the next build starts from it as its staging folder, so its folders exist already;
+//! - a file whose bytes are already in the staging folder is left as it is;
+//! - a file whose bytes are those of the current output is hard-linked from it;
+//! - only the rest is written; then whatever the new site does not have is removed.
+//!
+//! Unchanged files therefore keep their modification time, so `rsync` and HTTP caches see
+//! that they did not change. Where links are not possible, files are written.
 
 use std::collections::HashSet;
 use std::fs;
@@ -39,9 +45,25 @@ pub struct Staging {
     root: PathBuf,
     /// The current output, whose unchanged files are linked rather than written.
     previous: Option<PathBuf>,
+    /// The staging folder started as the site before the current one (see the module
+    /// documentation): what it has beyond the new files must go before the swap.
+    reused: bool,
     made: Mutex<HashSet<PathBuf>>,
-    linked: AtomicUsize,
+    /// Paths put, relative to the root (kept when `reused`, to find what must go).
+    produced: Mutex<HashSet<String>>,
+    counts: [AtomicUsize; 3],
     committed: bool,
+}
+
+/// What [`Staging`] did with the files it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WriteCounts {
+    /// Already in the staging folder with the same bytes.
+    pub kept: usize,
+    /// Hard-linked from the current output.
+    pub linked: usize,
+    /// Written.
+    pub written: usize,
 }
 
 impl Staging {
@@ -54,14 +76,24 @@ impl Staging {
         if root.exists() {
             fs::remove_dir_all(&root).map_err(|e| Error::io(&root, e))?;
         }
-        fs::create_dir(&root).map_err(|e| Error::io(&root, e))?;
+        let spare = spare_dir(out_dir);
+        let reused = match fs::symlink_metadata(&spare) {
+            Ok(m) if m.is_dir() => fs::rename(&spare, &root).is_ok(),
+            Ok(_) => fs::remove_file(&spare).is_err(),
+            Err(_) => false,
+        };
+        if !reused {
+            fs::create_dir(&root).map_err(|e| Error::io(&root, e))?;
+        }
         let previous = fs::symlink_metadata(out_dir).is_ok_and(|m| m.is_dir()).then(|| out_dir.to_path_buf());
         Ok(Self {
             out_dir: out_dir.to_path_buf(),
             root,
             previous,
+            reused,
             made: Mutex::new(HashSet::new()),
-            linked: AtomicUsize::new(0),
+            produced: Mutex::new(HashSet::new()),
+            counts: Default::default(),
             committed: false,
         })
     }
@@ -80,35 +112,79 @@ impl Staging {
             return Err(Error::io(&path, std::io::Error::from(std::io::ErrorKind::Interrupted)));
         }
         if let Some(dir) = path.parent() {
-            let new = self.made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(dir.to_path_buf());
+            let new = lock(&self.made).insert(dir.to_path_buf());
             if new {
                 make_dirs(&self.root, dir).map_err(|e| Error::io(dir, e))?;
             }
         }
+        if self.reused {
+            lock(&self.produced).insert(rel.to_owned());
+            if unchanged(&path, bytes) {
+                return self.done(0);
+            }
+            remove_entry(&path).map_err(|e| Error::io(&path, e))?;
+        }
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
             if unchanged(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
-                self.linked.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
+                return self.done(1);
             }
         }
         let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        file.write_all(bytes).map_err(|e| Error::io(&path, e))
+        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
+        self.done(2)
     }
 
-    /// How many files were linked from the previous output rather than written.
-    pub fn linked(&self) -> usize {
-        self.linked.load(Ordering::Relaxed)
+    /// Counts a file as kept (0), linked (1) or written (2).
+    fn done(&self, which: usize) -> Result<()> {
+        self.counts[which].fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
-    /// Swaps the new output in and removes the old one.
+    /// How many files were kept, linked and written so far.
+    pub fn counts(&self) -> WriteCounts {
+        let [kept, linked, written] = self.counts.each_ref().map(|c| c.load(Ordering::Relaxed));
+        WriteCounts { kept, linked, written }
+    }
+
+    /// Removes what the new site does not have, swaps it in, and keeps the replaced site
+    /// for the next build.
     pub fn commit(mut self) -> Result<()> {
         self.committed = true;
-        let result = swap_in(&self.root, &self.out_dir);
+        let result = self.prune().and_then(|()| swap_in(&self.root, &self.out_dir));
         if result.is_err() {
             let _ = fs::remove_dir_all(&self.root);
         }
         result
+    }
+
+    /// Removes every file and folder of a reused staging folder that was not put.
+    fn prune(&self) -> Result<()> {
+        if !self.reused {
+            return Ok(());
+        }
+        let produced = lock(&self.produced);
+        let folders: HashSet<&str> =
+            produced.iter().flat_map(|rel| rel.match_indices('/').map(move |(i, _)| &rel[..i])).collect();
+        let mut pending = vec![(self.root.clone(), String::new())];
+        while let Some((dir, rel_dir)) = pending.pop() {
+            for entry in fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+                let entry = entry.map_err(|e| Error::io(&dir, e))?;
+                let rel = match entry.file_name().to_str() {
+                    Some(name) if rel_dir.is_empty() => name.to_owned(),
+                    Some(name) => format!("{rel_dir}/{name}"),
+                    None => String::new(),
+                };
+                let path = entry.path();
+                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+                if is_dir && folders.contains(rel.as_str()) {
+                    pending.push((path, rel));
+                } else if is_dir || !produced.contains(&rel) {
+                    remove_entry(&path).map_err(|e| Error::io(&path, e))?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -117,6 +193,20 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.root);
         }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes a file, link or folder; nothing there is fine.
+fn remove_entry(path: &Path) -> std::io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -141,26 +231,52 @@ pub fn stop_and_remove_staging(out_dir: &Path) {
 
 /// `create_dir_all` for folders inside `root` that never creates `root` itself: once the
 /// staging folder is removed (an interrupt), a late write fails instead of reviving it.
+/// In a reused staging folder, a file or link in the way of a folder is removed.
 fn make_dirs(root: &Path, dir: &Path) -> std::io::Result<()> {
     match fs::create_dir(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir != root && dir.starts_with(root) => {
             make_dirs(root, dir.parent().unwrap_or(root))?;
             make_dirs(root, dir)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            if fs::symlink_metadata(dir)?.is_dir() {
+                Ok(())
+            } else {
+                fs::remove_file(dir)?;
+                fs::create_dir(dir)
+            }
+        }
         other => other,
     }
 }
 
-/// Whether the regular file at `old` holds exactly `bytes`.
+/// Whether the regular file at `old` holds exactly `bytes` (read in chunks: no copy of
+/// the whole file is made).
 fn unchanged(old: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read as _;
     let same_size = fs::symlink_metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-    same_size && fs::read(old).is_ok_and(|content| content == bytes)
+    let Some(mut file) = same_size.then(|| fs::File::open(old).ok()).flatten() else { return false };
+    let mut buffer = [0u8; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 /// The staging folder a build of `out_dir` by this process uses (for cleanup on interrupt).
 pub fn staging_dir(out_dir: &Path) -> PathBuf {
     out_parent(out_dir).join(format!(".{}.staging-{}", out_name(out_dir), std::process::id()))
+}
+
+/// Where the site replaced by the last build waits to become the next staging folder.
+fn spare_dir(out_dir: &Path) -> PathBuf {
+    out_parent(out_dir).join(format!(".{}.previous", out_name(out_dir)))
 }
 
 fn out_parent(out_dir: &Path) -> &Path {
@@ -175,18 +291,30 @@ fn swap_in(staging: &Path, out_dir: &Path) -> Result<()> {
     if !out_dir.exists() {
         return fs::rename(staging, out_dir).map_err(|e| Error::io(out_dir, e));
     }
+    let spare = spare_dir(out_dir);
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, out_dir, RenameFlags::EXCHANGE).is_ok() {
-            // `staging` now holds the previous site.
-            return fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e));
+            // `staging` now holds the previous site: it is kept for the next build.
+            return keep_as_spare(staging, &spare);
         }
     }
     let old = staging.with_extension("old");
     fs::rename(out_dir, &old).map_err(|e| Error::io(out_dir, e))?;
     fs::rename(staging, out_dir).map_err(|e| Error::io(out_dir, e))?;
-    fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))
+    keep_as_spare(&old, &spare)
+}
+
+/// Keeps the replaced site at `spare` for the next build, or removes it if that fails.
+fn keep_as_spare(old: &Path, spare: &Path) -> Result<()> {
+    if spare.exists() {
+        let _ = remove_entry(spare);
+    }
+    if fs::rename(old, spare).is_err() {
+        fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
+    }
+    Ok(())
 }
 
 /// Removes staging folders left by builds that were killed (their process is gone).
@@ -221,8 +349,9 @@ mod tests {
         write_site(&site(&[("a/index.html", "two")]), &out).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("old.txt").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers, ["public"]);
+        let mut leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        leftovers.sort();
+        assert_eq!(leftovers, [".public.previous", "public"]);
     }
 
     #[test]
@@ -247,29 +376,56 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn unchanged_files_are_linked_from_the_previous_output_and_keep_their_time() {
+    fn unchanged_files_are_kept_or_linked_and_keep_their_time() {
         use std::os::unix::fs::MetadataExt as _;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&site(&[("same.html", "same"), ("size.html", "abc"), ("grew.html", "a")]), &out).unwrap();
+        let first = [("same.html", "same"), ("size.html", "abc"), ("grew.html", "a"), ("old/gone.html", "g")];
+        write_site(&site(&first), &out).unwrap();
         let before = |name: &str| fs::metadata(out.join(name)).unwrap();
         let (same, size, grew) = (before("same.html"), before("size.html"), before("grew.html"));
 
+        // The second build links from the first; the first is kept beside the output.
+        let second = [("same.html", "same"), ("size.html", "xyz"), ("grew.html", "ab"), ("new.html", "n")];
         let staging = Staging::begin(&out).unwrap();
-        for (rel, text) in [("same.html", "same"), ("size.html", "xyz"), ("grew.html", "ab"), ("new.html", "n")] {
+        for (rel, text) in second {
             staging.put(rel, text.as_bytes()).unwrap();
         }
-        assert_eq!(staging.linked(), 1);
+        assert_eq!(staging.counts(), WriteCounts { kept: 0, linked: 1, written: 3 });
         staging.commit().unwrap();
-
         let after = |name: &str| fs::metadata(out.join(name)).unwrap();
         assert_eq!((after("same.html").ino(), after("same.html").mtime()), (same.ino(), same.mtime()));
         assert_ne!(after("size.html").ino(), size.ino(), "same size, other bytes: written anew");
         assert_ne!(after("grew.html").ino(), grew.ino());
-        assert_eq!(after("same.html").nlink(), 1, "the old tree is gone");
-        for (name, text) in [("same.html", "same"), ("size.html", "xyz"), ("grew.html", "ab"), ("new.html", "n")] {
-            assert_eq!(fs::read_to_string(out.join(name)).unwrap(), text);
+        assert!(dir.path().join(".public.previous/old/gone.html").exists());
+
+        // The third starts from the first's folder: what it has that the new site does
+        // not is removed, a file where a folder must be goes, and nothing else is touched.
+        let third = [("same.html", "same"), ("size.html", "xyz"), ("new.html", "n2"), ("grew.html/index.html", "d")];
+        let staging = Staging::begin(&out).unwrap();
+        assert!(!dir.path().join(".public.previous").exists());
+        for (rel, text) in third {
+            staging.put(rel, text.as_bytes()).unwrap();
         }
+        assert_eq!(staging.counts(), WriteCounts { kept: 1, linked: 1, written: 2 });
+        staging.commit().unwrap();
+        assert_eq!(snapshot(&out), third.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect());
+        assert_eq!(after("same.html").ino(), same.ino());
+        let kept = snapshot(&dir.path().join(".public.previous"));
+        assert_eq!(kept, second.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect());
+    }
+
+    /// Every file below `root`, by relative path, with its text.
+    fn snapshot(root: &Path) -> std::collections::BTreeMap<String, String> {
+        walkdir::WalkDir::new(root)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                (rel, fs::read_to_string(e.path()).unwrap())
+            })
+            .collect()
     }
 
     #[test]

@@ -36,7 +36,7 @@ fn leftovers(site: &Fixture) -> Vec<String> {
     fs::read_dir(site.root())
         .expect("root")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
+        .filter(|n| n.starts_with(".public.staging-"))
         .collect()
 }
 
