@@ -4,25 +4,178 @@
 use std::borrow::Cow;
 
 use pulldown_cmark::{Event, Tag};
-use serde_json::{Value, json};
 
 use crate::model::{Lang, Note, SignatoryKind, Signer};
+
+// The records below are serialised straight to JSON. Their fields are in alphabetical
+// order, the order in which the files have always listed them: keep it so.
 
 /// One signer as the data files describe it, in one language.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SignerRecord<'a> {
-    /// Registry id.
-    pub id: &'a str,
-    /// Name in the page's language.
-    pub name: &'a str,
-    /// `organization` or `individual`.
-    pub kind: SignatoryKind,
     /// ISO 3166-1 alpha-2 code.
     pub country: &'a str,
-    /// Web address.
-    pub url: Option<&'a str>,
+    /// Registry id.
+    pub id: &'a str,
+    /// `organization` or `individual`.
+    pub kind: SignatoryKind,
+    /// Name in the page's language.
+    pub name: &'a str,
     /// Day they joined, when after publication (YYYY-MM-DD).
     pub since: Option<String>,
+    /// Web address.
+    pub url: Option<&'a str>,
+}
+
+/// `statement.json`.
+#[derive(Debug, serde::Serialize)]
+pub struct StatementRecord<'a> {
+    pub corrections: Vec<CorrectionRecord<'a>>,
+    pub date_modified: &'a str,
+    pub date_published: &'a str,
+    pub id: &'a str,
+    pub lang: &'a str,
+    pub languages: &'a [VersionRecord<'a>],
+    pub notes: &'a [NoteRecord],
+    pub signatories: &'a [SignerRecord<'a>],
+    pub summary: Option<&'a str>,
+    pub tags: &'a [String],
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+/// A correction in `statement.json`.
+#[derive(Debug, serde::Serialize)]
+pub struct CorrectionRecord<'a> {
+    pub date: String,
+    pub note: &'a str,
+}
+
+/// A language version of a statement.
+#[derive(Debug, serde::Serialize)]
+pub struct VersionRecord<'a> {
+    pub lang: &'a str,
+    pub title: Option<&'a str>,
+    pub url: String,
+}
+
+/// A note as plain text, with the addresses it cites.
+#[derive(Debug, serde::Serialize)]
+pub struct NoteRecord {
+    pub number: usize,
+    pub text: String,
+    pub urls: Vec<String>,
+}
+
+impl NoteRecord {
+    /// The record of `note`.
+    pub fn new(note: &Note) -> Self {
+        let (text, urls) = note_sources(note);
+        Self { number: note.number, text, urls }
+    }
+}
+
+/// The JSON-LD of a statement page: a schema.org `Article`.
+#[derive(Debug, serde::Serialize)]
+pub struct Article<'a> {
+    #[serde(rename = "@context")]
+    pub context: &'static str,
+    #[serde(rename = "@id")]
+    pub id: &'a str,
+    #[serde(rename = "@type")]
+    pub kind: &'static str,
+    pub author: Vec<SchemaSigner<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub citation: Vec<Citation<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub correction: Vec<ArticleCorrection<'a>>,
+    #[serde(rename = "dateModified")]
+    pub date_modified: &'a str,
+    #[serde(rename = "datePublished")]
+    pub date_published: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    pub headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    pub in_language: &'a str,
+    pub keywords: &'a [String],
+    #[serde(rename = "mainEntityOfPage")]
+    pub main_entity_of_page: &'a str,
+    pub publisher: Publisher<'a>,
+    #[serde(rename = "translationOfWork", skip_serializing_if = "Option::is_none")]
+    pub translation_of_work: Option<Vec<ArticleVersion<'a>>>,
+    pub url: &'a str,
+    #[serde(rename = "workTranslation", skip_serializing_if = "Option::is_none")]
+    pub work_translation: Option<Vec<ArticleVersion<'a>>>,
+}
+
+/// A source a statement cites.
+#[derive(Debug, serde::Serialize)]
+pub struct Citation<'a> {
+    #[serde(rename = "@type")]
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub url: &'a str,
+}
+
+/// A correction, as schema.org has it.
+#[derive(Debug, serde::Serialize)]
+pub struct ArticleCorrection<'a> {
+    #[serde(rename = "@type")]
+    pub kind: &'static str,
+    #[serde(rename = "datePublished")]
+    pub date_published: String,
+    pub text: &'a str,
+}
+
+/// The site as publisher.
+#[derive(Debug, serde::Serialize)]
+pub struct Publisher<'a> {
+    #[serde(rename = "@type")]
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// Another language version of an article.
+#[derive(Debug, serde::Serialize)]
+pub struct ArticleVersion<'a> {
+    #[serde(rename = "@type")]
+    pub kind: &'static str,
+    pub headline: Option<&'a str>,
+    #[serde(rename = "inLanguage")]
+    pub in_language: &'a str,
+    pub url: &'a str,
+}
+
+/// A signer as a schema.org `Organization` or `Person`.
+#[derive(Debug, serde::Serialize)]
+pub struct SchemaSigner<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    address: PostalAddress<'a>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct PostalAddress<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "addressCountry")]
+    country: &'a str,
+}
+
+impl<'a> SchemaSigner<'a> {
+    /// The schema.org view of a signer record.
+    pub fn new(s: &SignerRecord<'a>) -> Self {
+        let kind = match s.kind {
+            SignatoryKind::Organization => "Organization",
+            SignatoryKind::Individual => "Person",
+        };
+        Self { kind, address: PostalAddress { kind: "PostalAddress", country: s.country }, name: s.name, url: s.url }
+    }
 }
 
 impl<'a> SignerRecord<'a> {
@@ -84,11 +237,9 @@ pub fn note_sources(note: &Note) -> (String, Vec<String>) {
 
 /// JSON that can sit inside `<script>`: `<`, `>` and `&` are written as `\u` escapes, which
 /// only ever occur inside JSON strings, so the value is unchanged.
-pub fn script_safe(value: &Value) -> String {
-    // Serialising a Value cannot fail.
-    let json = serde_json::to_string(value).unwrap_or_default();
+pub fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
-    let mut rest = json.as_str();
+    let mut rest = json;
     while let Some(i) = rest.find(['<', '>', '&']) {
         out.push_str(&rest[..i]);
         out.push_str(match rest.as_bytes()[i] {
@@ -121,33 +272,21 @@ pub fn og_locale(lang: &Lang) -> String {
     format!("{primary}_{region}")
 }
 
-/// A signer as a schema.org `Organization` or `Person`.
-pub fn schema_signer(s: &SignerRecord<'_>) -> Value {
-    let kind = match s.kind {
-        SignatoryKind::Organization => "Organization",
-        SignatoryKind::Individual => "Person",
-    };
-    let mut v =
-        json!({ "@type": kind, "name": s.name, "address": { "@type": "PostalAddress", "addressCountry": s.country } });
-    if let Some(url) = s.url {
-        v["url"] = json!(url);
-    }
-    v
-}
-
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
 
     #[test]
     fn formulas_are_neutralised_and_quotes_escaped() {
         let rows = [SignerRecord {
-            id: "x",
-            name: "=HYPERLINK(\"http://evil.example\", \"x\")",
-            kind: SignatoryKind::Organization,
             country: "MX",
-            url: None,
+            id: "x",
+            kind: SignatoryKind::Organization,
+            name: "=HYPERLINK(\"http://evil.example\", \"x\")",
             since: None,
+            url: None,
         }];
         let csv = String::from_utf8(signatories_csv(&rows)).unwrap();
         assert_eq!(
@@ -158,7 +297,7 @@ mod tests {
 
     #[test]
     fn script_safe_json_cannot_close_the_script() {
-        let out = script_safe(&json!({ "name": "</script><script>alert(1)</script>&" }));
+        let out = script_safe(&json!({ "name": "</script><script>alert(1)</script>&" }).to_string());
         assert!(!out.contains("</"), "{out}");
         let back: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back["name"], "</script><script>alert(1)</script>&");

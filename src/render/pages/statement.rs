@@ -136,49 +136,42 @@ impl<'a> Shared<'a> {
         let published = self.iso(statement.date);
         let modified = self.iso(last_change(statement, lang, &self.corpus.site.timezone));
         let records: Vec<SignerRecord<'_>> = signers.iter().map(|s| SignerRecord::new(s, lang)).collect();
-        let versions: Vec<Value> = self
+        let versions: Vec<data::VersionRecord<'_>> = self
             .plan
             .versions(&statement.id)
             .iter()
             .filter_map(|(l, v)| match v {
-                Version::Written { slug } => Some(json!({
-                    "lang": l.as_str(),
-                    "url": self.urls.absolute(&Urls::statement(l, slug)),
-                    "title": statement.translations.get(l).map(|t| t.title.as_str()),
-                })),
+                Version::Written { slug } => Some(data::VersionRecord {
+                    lang: l.as_str(),
+                    title: statement.translations.get(l).map(|t| t.title.as_str()),
+                    url: self.urls.absolute(&Urls::statement(l, slug)),
+                }),
                 Version::Notice { .. } => None,
             })
             .collect();
-        let notes: Vec<Value> = t
-            .document
-            .notes
-            .iter()
-            .map(|n| {
-                let (text, urls) = data::note_sources(n);
-                json!({ "number": n.number, "text": text, "urls": urls })
-            })
-            .collect();
+        let notes: Vec<data::NoteRecord> = t.document.notes.iter().map(data::NoteRecord::new).collect();
         let url = self.urls.absolute(&Urls::statement(lang, &t.slug));
-        ctx.jsonld = Some(data::script_safe(
-            &self.json_ld(statement, t, &url, &published, &modified, &records, &versions, &notes),
-        ));
-        let corrections: Vec<Value> =
-            t.corrections.iter().map(|c| json!({ "date": c.date.to_string(), "note": c.note })).collect();
-        let document = json!({
-            "id": statement.id,
-            "lang": lang.as_str(),
-            "title": t.title,
-            "summary": t.summary,
-            "url": url,
-            "date_published": published,
-            "date_modified": modified,
-            "languages": versions,
-            "signatories": records,
-            "notes": notes,
-            "corrections": corrections,
-            "tags": statement.tags,
-        });
-        // Serialising a Value cannot fail.
+        let article = self.json_ld(statement, t, &url, (&published, &modified), &records, &versions, &notes);
+        // Serialising these types cannot fail.
+        ctx.jsonld = Some(data::script_safe(&serde_json::to_string(&article).unwrap_or_default()));
+        let document = data::StatementRecord {
+            corrections: t
+                .corrections
+                .iter()
+                .map(|c| data::CorrectionRecord { date: c.date.to_string(), note: &c.note })
+                .collect(),
+            date_modified: &modified,
+            date_published: &published,
+            id: &statement.id,
+            lang: lang.as_str(),
+            languages: &versions,
+            notes: &notes,
+            signatories: &records,
+            summary: t.summary.as_deref(),
+            tags: &statement.tags,
+            title: &t.title,
+            url: &url,
+        };
         let mut json_bytes = serde_json::to_vec_pretty(&document).unwrap_or_default();
         json_bytes.push(b'\n');
         ctx.files = vec![
@@ -193,75 +186,77 @@ impl<'a> Shared<'a> {
     /// Signers in the reader's alphabetical order (ties broken by id).
     fn sorted_signers<'s>(&self, statement: &'s Statement, lang: &Lang) -> Vec<&'s Signer> {
         let rank = &self.rows[lang].rank;
-        let mut signers: Vec<&Signer> = statement.signers.iter().collect();
-        signers.sort_by_key(|s| rank.get(s.signatory.id.as_str()).copied().unwrap_or(u32::MAX));
-        signers
+        let mut ranked: Vec<(u32, &Signer)> = statement
+            .signers
+            .iter()
+            .map(|s| (rank.get(s.signatory.id.as_str()).copied().unwrap_or(u32::MAX), s))
+            .collect();
+        ranked.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.signatory.id.cmp(&b.1.signatory.id)));
+        ranked.into_iter().map(|(_, s)| s).collect()
     }
 
     /// The statement as a schema.org `Article`.
     #[allow(clippy::too_many_arguments)]
-    fn json_ld(
+    fn json_ld<'v>(
         &self,
-        statement: &Statement,
-        t: &Translation,
-        url: &str,
-        published: &str,
-        modified: &str,
-        signers: &[SignerRecord<'_>],
-        versions: &[Value],
-        notes: &[Value],
-    ) -> Value {
+        statement: &'v Statement,
+        t: &'v Translation,
+        url: &'v str,
+        (published, modified): (&'v str, &'v str),
+        signers: &'v [SignerRecord<'v>],
+        versions: &'v [data::VersionRecord<'v>],
+        notes: &'v [data::NoteRecord],
+    ) -> data::Article<'v>
+    where
+        'a: 'v,
+    {
         let site = &self.corpus.site;
-        let citations: Vec<Value> = notes
+        let citations = notes
             .iter()
-            .flat_map(|n| {
-                let name = n["text"].clone();
-                n["urls"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(move |u| json!({ "@type": "CreativeWork", "name": name, "url": u }))
-            })
+            .flat_map(|n| n.urls.iter().map(|u| data::Citation { kind: "CreativeWork", name: &n.text, url: u }))
             .collect();
-        let translations: Vec<Value> = versions
+        let translations: Vec<data::ArticleVersion<'_>> = versions
             .iter()
-            .filter(|v| v["lang"] != t.lang.as_str())
-            .map(|v| json!({ "@type": "Article", "url": v["url"], "inLanguage": v["lang"], "headline": v["title"] }))
+            .filter(|v| v.lang != t.lang.as_str())
+            .map(|v| data::ArticleVersion { kind: "Article", headline: v.title, in_language: v.lang, url: &v.url })
             .collect();
-        let mut article = json!({
-            "@context": "https://schema.org",
-            "@type": "Article",
-            "@id": url,
-            "url": url,
-            "mainEntityOfPage": url,
-            "headline": t.title,
-            "datePublished": published,
-            "dateModified": modified,
-            "inLanguage": t.lang.as_str(),
-            "publisher": { "@type": "Organization", "name": site.title.get(&t.lang), "url": self.urls.absolute("") },
-            "author": signers.iter().map(data::schema_signer).collect::<Vec<_>>(),
-            "keywords": statement.tags,
-        });
-        if let Some(summary) = &t.summary {
-            article["description"] = json!(summary);
-        }
-        if !citations.is_empty() {
-            article["citation"] = json!(citations);
-        }
-        if !translations.is_empty() {
-            let original = statement.original(site).is_some_and(|o| o.lang == t.lang);
-            article[if original { "workTranslation" } else { "translationOfWork" }] = json!(translations);
-        }
-        if !t.corrections.is_empty() {
-            let corrections: Vec<Value> = t
+        let original = statement.original(site).is_some_and(|o| o.lang == t.lang);
+        let (work_translation, translation_of_work) = match (translations.is_empty(), original) {
+            (true, _) => (None, None),
+            (false, true) => (Some(translations), None),
+            (false, false) => (None, Some(translations)),
+        };
+        data::Article {
+            context: "https://schema.org",
+            id: url,
+            kind: "Article",
+            author: signers.iter().map(data::SchemaSigner::new).collect(),
+            citation: citations,
+            correction: t
                 .corrections
                 .iter()
-                .map(|c| json!({ "@type": "CorrectionComment", "datePublished": c.date.to_string(), "text": c.note }))
-                .collect();
-            article["correction"] = json!(corrections);
+                .map(|c| data::ArticleCorrection {
+                    kind: "CorrectionComment",
+                    date_published: c.date.to_string(),
+                    text: &c.note,
+                })
+                .collect(),
+            date_modified: modified,
+            date_published: published,
+            description: t.summary.as_deref(),
+            headline: &t.title,
+            in_language: t.lang.as_str(),
+            keywords: &statement.tags,
+            main_entity_of_page: url,
+            publisher: data::Publisher {
+                kind: "Organization",
+                name: site.title.get(&t.lang),
+                url: self.urls.absolute(""),
+            },
+            translation_of_work,
+            url,
+            work_translation,
         }
-        article
     }
 }
 
