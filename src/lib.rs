@@ -118,7 +118,7 @@ struct Output<'a> {
     scope: &'a links::LinkScope<'a>,
     keep_external: bool,
     staging: Option<&'a write::Staging>,
-    index: std::sync::Mutex<links::LinkIndex>,
+    index: std::sync::Mutex<links::LinkIndex<'static>>,
 }
 
 impl render::Sink for Output<'_> {

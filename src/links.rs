@@ -26,15 +26,6 @@ pub struct Withheld {
     pub reason: String,
 }
 
-/// Where the text of an output page came from, to locate a broken link in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageSource<'a> {
-    /// The Markdown file (or template) it was rendered from.
-    pub path: &'a Path,
-    /// Its text, to find the line of a link.
-    pub text: &'a str,
-}
-
 /// What link checks need to know about a site beyond its files.
 #[derive(Debug, Clone, Default)]
 pub struct LinkScope<'a> {
@@ -44,8 +35,9 @@ pub struct LinkScope<'a> {
     pub root: String,
     /// Paths of unpublished statements (`en/statements/x/`) and why they are withheld.
     pub withheld: HashMap<String, Withheld>,
-    /// The source of each output page rendered from Markdown.
-    pub sources: HashMap<String, PageSource<'a>>,
+    /// The content and the files read, to find where a broken link was written (looked
+    /// up only when there is one).
+    pub sources: Option<(&'a Corpus, &'a SourceTree)>,
 }
 
 /// Checks the links of a site rendered in memory: internal links and anchors, and
@@ -71,52 +63,42 @@ impl<'a> LinkScope<'a> {
     pub fn of(corpus: &'a Corpus, tree: &'a SourceTree, options: &RenderOptions) -> Self {
         let base_url = options.base_url.as_deref().unwrap_or(&corpus.site.base_url);
         let urls = Urls::new(base_url);
-        let texts: HashMap<&Path, &str> = tree
+        let mut withheld = HashMap::new();
+        for statement in corpus.statements.iter().filter(|s| !is_public(s, options)) {
+            for (lang, t) in &statement.translations {
+                let reason = match statement.embargo {
+                    Some(e) if !statement.draft || options.drafts => format!(
+                        "under embargo until {}",
+                        e.to_zoned_datetime(corpus.site.timezone.clone()).strftime("%Y-%m-%d %H:%M %Z")
+                    ),
+                    _ => "a draft".to_owned(),
+                };
+                withheld.insert(Urls::statement(lang, &t.slug), Withheld { id: statement.id.clone(), reason });
+            }
+        }
+        Self { base_url: urls.absolute(""), root: urls.root().to_owned(), withheld, sources: Some((corpus, tree)) }
+    }
+
+    /// Where a link found in output page `page` was written: the Markdown file the page
+    /// was rendered from, at the link, or the page itself.
+    pub fn locate(&self, page: &str, href: &str) -> SourceLocation {
+        let Some((corpus, tree)) = self.sources else { return SourceLocation::file(PathBuf::from(page)) };
+        let statements =
+            corpus.statements.iter().flat_map(|s| &s.translations).map(|(l, t)| (Urls::statement(l, &t.slug), t));
+        let pages = corpus.pages.iter().flat_map(|p| &p.translations).map(|(l, t)| (Urls::page(l, &t.slug), t));
+        let Some(path) =
+            statements.chain(pages).find(|(rel, _)| output_file(rel) == page).map(|(_, t)| &t.slug_location.path)
+        else {
+            return SourceLocation::file(PathBuf::from(page));
+        };
+        let text = tree
             .statements
             .iter()
             .chain(&tree.pages)
             .flat_map(|d| &d.texts)
-            .map(|f| (f.path.as_path(), f.text.as_str()))
-            .collect();
-        let mut withheld = HashMap::new();
-        let mut sources = HashMap::new();
-        let mut source_of = |rel: String, t: &'a crate::model::Translation| {
-            let path = t.slug_location.path.as_path();
-            let text = texts.get(path).copied().unwrap_or_default();
-            sources.insert(output_file(&rel), PageSource { path, text });
-        };
-        for statement in &corpus.statements {
-            let public = is_public(statement, options);
-            for (lang, t) in &statement.translations {
-                let rel = Urls::statement(lang, &t.slug);
-                if public {
-                    source_of(rel, t);
-                } else {
-                    let reason = match statement.embargo {
-                        Some(e) if !statement.draft || options.drafts => format!(
-                            "under embargo until {}",
-                            e.to_zoned_datetime(corpus.site.timezone.clone()).strftime("%Y-%m-%d %H:%M %Z")
-                        ),
-                        _ => "a draft".to_owned(),
-                    };
-                    withheld.insert(rel, Withheld { id: statement.id.clone(), reason });
-                }
-            }
-        }
-        for page in &corpus.pages {
-            for (lang, t) in &page.translations {
-                source_of(Urls::page(lang, &t.slug), t);
-            }
-        }
-        Self { base_url: urls.absolute(""), root: urls.root().to_owned(), withheld, sources }
-    }
-
-    /// Where a link found in output page `page` was written.
-    pub fn locate(&self, page: &str, href: &str) -> SourceLocation {
-        match self.sources.get(page) {
-            Some(source) => locate(source, href),
-            None => SourceLocation::file(PathBuf::from(page)),
-        }
+            .find(|f| f.path == *path)
+            .map_or("", |f| f.text.as_str());
+        locate(path, text, href)
     }
 }
 
@@ -178,15 +160,17 @@ pub fn check_links(index: &LinkIndex, scope: &LinkScope<'_>, only: Option<&HashS
 /// The files of a rendered site and what the link checks need of its pages, gathered as
 /// the pages are rendered (a build keeps this, not the pages).
 #[derive(Debug, Default)]
-pub struct LinkIndex {
+pub struct LinkIndex<'s> {
     files: HashSet<String>,
+    /// A site in memory, whose files count too (not copied into `files`).
+    site: Option<&'s Site>,
     pages: HashMap<String, PageLinks>,
 }
 
-impl LinkIndex {
+impl<'s> LinkIndex<'s> {
     /// Scans every page of a site in memory; with `only`, those pages and the pages their
     /// `#fragment` links lead to.
-    pub fn of_site(site: &Site, scope: &LinkScope<'_>, only: Option<&HashSet<String>>) -> Self {
+    pub fn of_site(site: &'s Site, scope: &LinkScope<'_>, only: Option<&HashSet<String>>) -> Self {
         let scan = |wanted: &(dyn Fn(&str) -> bool + Sync)| -> Vec<(String, PageLinks)> {
             site.files
                 .par_iter()
@@ -207,7 +191,11 @@ impl LinkIndex {
                 .collect();
             pages.extend(scan(&|path| targets.contains(path)));
         }
-        Self { files: site.files.keys().cloned().collect(), pages }
+        Self { files: HashSet::new(), site: Some(site), pages }
+    }
+
+    fn has_file(&self, path: &str) -> bool {
+        self.files.contains(path) || self.site.is_some_and(|s| s.files.contains_key(path))
     }
 
     /// Adds an output file, with its scan if it is a page.
@@ -319,7 +307,7 @@ fn check_page(index: &LinkIndex, scope: &LinkScope<'_>, page: &str, links: &Page
         let file = output_file(&target);
         let problem = if let Some(w) = withheld.get(&target) {
             Some(format!("links to the statement `{}`, which is {}: {href}", w.id, w.reason))
-        } else if !index.files.contains(file.as_str()) {
+        } else if !index.has_file(&file) {
             Some(format!("links to a page that does not exist: {href}"))
         } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
             let found = index.pages.get(file.as_str()).is_some_and(|a| a.ids.contains(fragment.as_str()));
@@ -404,13 +392,13 @@ fn normalise(path: &str) -> String {
     joined.trim_start_matches('/').to_owned()
 }
 
-/// The line and column of `href` in the page's source, or the file's start.
-fn locate(source: &PageSource<'_>, href: &str) -> SourceLocation {
+/// The line and column of `href` in the source `text` at `path`, or the file's start.
+fn locate(path: &Path, text: &str, href: &str) -> SourceLocation {
     // Bare addresses were written without the scheme that linking added.
     let bare = href.strip_prefix("https://").or_else(|| href.strip_prefix("http://")).unwrap_or(href);
-    match source.text.find(href).or_else(|| source.text.find(bare)) {
-        Some(offset) => SourceLocation::at_offset(source.path, source.text, offset, 1),
-        None => SourceLocation::file(source.path),
+    match text.find(href).or_else(|| text.find(bare)) {
+        Some(offset) => SourceLocation::at_offset(path, text, offset, 1),
+        None => SourceLocation::file(path),
     }
 }
 
@@ -427,7 +415,7 @@ mod tests {
             base_url: "https://e.org/".to_owned(),
             root: "/".to_owned(),
             withheld: withheld.clone(),
-            sources: HashMap::new(),
+            ..LinkScope::default()
         };
         check_links(&LinkIndex::of_site(site, &scope, None), &scope, None).into_iter().map(|d| d.message).collect()
     }

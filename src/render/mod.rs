@@ -100,15 +100,19 @@ pub struct Reuse<'a> {
 /// What a partial render covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope<'a> {
-    /// One statement that changed, appeared or disappeared: its pages, every listing
-    /// except the feeds and the sitemap (the costliest, which nobody reads while writing;
-    /// see [`Scope::Deferred`]), and the directory pages of `signers`, the ids that signed
-    /// it before or after the change.
+    /// One statement that changed, appeared or disappeared: its pages and, if `listings`,
+    /// the index, the directory and the directory pages of `signers`, the ids that signed
+    /// it before or after the change. Feeds and the sitemap are left for later (the
+    /// costliest listings, which nobody reads while writing; see [`Scope::Deferred`]).
     Statement {
         /// The statement's folder name.
         id: &'a str,
         /// Signer ids whose directory pages may change.
         signers: &'a BTreeSet<String>,
+        /// Whether what the listings show of it may have changed: its title, summary,
+        /// date, slugs, languages, signers or whether it is public. An edit to the text
+        /// alone changes none of it.
+        listings: bool,
     },
     /// The feeds and the sitemap alone, to follow [`Scope::Statement`] renders.
     Deferred,
@@ -160,13 +164,16 @@ pub fn render_into(
         sink.put(owner, path, bytes)
     };
 
-    let mut jobs = plan.jobs();
+    // The signer pages and the directory, unless only a statement's text changed.
+    let with_signers = matches!(scope, None | Some(Scope::Statement { listings: true, .. }));
+    let mut jobs = plan.jobs(with_signers);
     jobs.retain(|job| match (scope, job) {
         (None, _) => true,
         (Some(Scope::Statement { id, .. }), Job::Statement(s, _)) => s.id == id,
-        (Some(Scope::Statement { signers, .. }), Job::Signer(s, _)) => signers.contains(&s.id),
-        (Some(Scope::Statement { .. }), Job::Feeds(_) | Job::Sitemap) => false,
-        (Some(Scope::Statement { .. }), _) => true,
+        (Some(Scope::Statement { signers, listings, .. }), Job::Signer(s, _)) => listings && signers.contains(&s.id),
+        (Some(Scope::Statement { listings, .. }), Job::Index(_) | Job::Directory(_)) => listings,
+        // The chooser, the 404 and the pages do not show statements.
+        (Some(Scope::Statement { .. }), _) => false,
         (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap),
     });
     let ctx = pages::Shared::new(theme, &urls, &plan, cache, options);
@@ -249,12 +256,12 @@ pub fn render_with(
     if let Some(reuse) = reuse {
         site.files = reuse.previous.files.clone();
         site.by_statement = reuse.previous.by_statement.clone();
-        if let Scope::Statement { id, signers } = reuse.scope {
+        if let Scope::Statement { id, signers, listings } = reuse.scope {
             for path in site.by_statement.remove(id).unwrap_or_default() {
                 site.files.remove(&path);
             }
             // A signer who no longer signs anything public loses its page.
-            for id in signers {
+            for id in signers.iter().filter(|_| listings) {
                 for lang in &corpus.site.languages {
                     site.files.remove(&urls::output_file(&Urls::signer(lang, id)));
                 }

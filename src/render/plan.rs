@@ -1,7 +1,8 @@
 //! The site's shape, decided once: which statements are public, which page exists in
 //! which language at which path, and which pages are alternates of each other.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use jiff::Timestamp;
 
@@ -34,9 +35,10 @@ pub struct Plan<'a> {
     /// Public statements, newest first.
     pub statements: Vec<&'a Statement>,
     /// Per statement id: its version in each language that has one.
-    pub versions: BTreeMap<&'a str, Vec<(Lang, Version)>>,
-    /// Per signer id: the public statements it signed (newest first) and since when.
-    pub signed: BTreeMap<&'a str, Vec<(&'a Statement, &'a Signer)>>,
+    pub versions: HashMap<&'a str, Vec<(Lang, Version)>>,
+    /// Per signer id: the public statements it signed (newest first) and since when;
+    /// see [`Plan::signed`].
+    signed: OnceLock<HashMap<&'a str, Vec<(&'a Statement, &'a Signer)>>>,
 }
 
 /// One unit of rendering: a page, or a group of files such as a language's feeds.
@@ -65,7 +67,7 @@ pub enum Job<'a> {
 impl<'a> Plan<'a> {
     /// Decides the shape of the site for these public statements.
     pub fn new(corpus: &'a Corpus, public: &[&'a Statement]) -> Self {
-        let mut versions = BTreeMap::new();
+        let mut versions = HashMap::with_capacity(public.len());
         for statement in public {
             let Some(original) = statement.original(&corpus.site) else { continue };
             let list = corpus
@@ -83,13 +85,22 @@ impl<'a> Plan<'a> {
                 .collect();
             versions.insert(statement.id.as_str(), list);
         }
-        let mut signed: BTreeMap<&str, Vec<(&Statement, &Signer)>> = BTreeMap::new();
-        for statement in public {
-            for signer in &statement.signers {
-                signed.entry(signer.signatory.id.as_str()).or_default().push((statement, signer));
+        Self { corpus, statements: public.to_vec(), versions, signed: OnceLock::new() }
+    }
+
+    /// Per signer id: the public statements it signed (newest first) and since when.
+    /// Worked out when first needed: a preview after an edit of a statement's text does
+    /// not need it.
+    pub fn signed(&self) -> &HashMap<&'a str, Vec<(&'a Statement, &'a Signer)>> {
+        self.signed.get_or_init(|| {
+            let mut signed: HashMap<&str, Vec<(&Statement, &Signer)>> = HashMap::new();
+            for statement in &self.statements {
+                for signer in &statement.signers {
+                    signed.entry(signer.signatory.id.as_str()).or_default().push((statement, signer));
+                }
             }
-        }
-        Self { corpus, statements: public.to_vec(), versions, signed }
+            signed
+        })
     }
 
     /// The versions of a statement, in site language order.
@@ -98,7 +109,7 @@ impl<'a> Plan<'a> {
     }
 
     /// Everything to render.
-    pub fn jobs(&self) -> Vec<Job<'a>> {
+    pub fn jobs(&self, with_signers: bool) -> Vec<Job<'a>> {
         let corpus = self.corpus;
         let mut jobs = vec![Job::Chooser, Job::NotFound, Job::Sitemap];
         for lang in &corpus.site.languages {
@@ -115,10 +126,10 @@ impl<'a> Plan<'a> {
                 jobs.push(Job::Statement(statement, lang.clone()));
             }
         }
-        for lang in &corpus.site.languages {
+        for lang in corpus.site.languages.iter().filter(|_| with_signers) {
             jobs.push(Job::Directory(lang));
             for signatory in &corpus.registry.signatories {
-                if self.signed.contains_key(signatory.id.as_str()) {
+                if self.signed().contains_key(signatory.id.as_str()) {
                     jobs.push(Job::Signer(signatory, lang));
                 }
             }
@@ -180,7 +191,7 @@ impl<'a> Plan<'a> {
                 .map(|s| last_change(s, self.corpus.site.default_lang(), &self.corpus.site.timezone))
                 .max(),
             Job::Signer(signatory, lang) => self
-                .signed
+                .signed()
                 .get(signatory.id.as_str())
                 .and_then(|list| list.iter().map(|(s, _)| last_change(s, lang, &self.corpus.site.timezone)).max()),
             _ => None,
@@ -192,8 +203,9 @@ impl<'a> Plan<'a> {
     pub fn check_paths(&self) -> Diagnostics {
         let corpus = self.corpus;
         let mut diagnostics = Diagnostics::new();
-        let mut taken: BTreeMap<String, &str> = BTreeMap::new();
-        for statement in &self.statements {
+        let mut taken: HashMap<String, &str> = HashMap::new();
+        let notices = self.versions.values().flatten().any(|(_, v)| matches!(v, Version::Notice { .. }));
+        for statement in self.statements.iter().filter(|_| notices) {
             for (lang, version) in self.versions(&statement.id) {
                 if let Version::Written { slug } = version {
                     taken.insert(Urls::statement(lang, slug), &statement.id);

@@ -21,7 +21,7 @@ pub fn sitemap(plan: &Plan<'_>, urls: &Urls) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    for job in plan.jobs() {
+    for job in plan.jobs(true) {
         let Some(rel) = plan.rel(&job) else { continue };
         if rel == "404.html" {
             continue;

@@ -126,7 +126,9 @@ impl Rebuilder {
                 .collect()
         };
         let signers: BTreeSet<String> = signed(&good.corpus).into_iter().chain(signed(&corpus)).collect();
-        let reuse = Reuse { previous: &good.site, scope: Scope::Statement { id: name, signers: &signers } };
+        let listings = listed(&good.corpus, name, &self.options) != listed(&corpus, name, &self.options);
+        let scope = Scope::Statement { id: name, signers: &signers, listings };
+        let reuse = Reuse { previous: &good.site, scope };
         let site = match render::render_with(&corpus, &good.theme, &self.options, &self.cache, Some(reuse)) {
             Ok(site) => site,
             Err(d) => return Ok(mark_broken(&mut self.broken, name, d)),
@@ -140,13 +142,13 @@ impl Rebuilder {
             let at = tree.statements.partition_point(|d| d.name.as_str() < name);
             tree.statements.insert(at, dir);
         }
-        // The changed statement's pages, and the listings that every edit renders again.
+        // The changed statement's pages, and the listings if they were rendered again.
         let only: HashSet<String> = site
             .by_statement
             .get(name)
             .into_iter()
             .flatten()
-            .chain(site.files.keys().filter(|p| p.matches('/').count() <= 1))
+            .chain(site.files.keys().filter(|p| listings && p.matches('/').count() <= 1))
             .filter(|p| p.ends_with(".html"))
             .cloned()
             .collect();
@@ -182,6 +184,16 @@ impl Rebuilder {
         self.good = None;
         Outcome::Failed(diagnostics)
     }
+}
+
+/// What the listings (index, directory, signer pages) show of a statement: if an edit
+/// leaves it as it was, only the statement's own pages change.
+fn listed(corpus: &Corpus, id: &str, options: &RenderOptions) -> Option<String> {
+    let s = corpus.statements.iter().find(|s| s.id == id)?;
+    let translations: Vec<_> =
+        s.translations.iter().map(|(lang, t)| (lang.as_str(), &t.title, &t.slug, &t.summary)).collect();
+    let signers: Vec<_> = s.signers.iter().map(|g| (&g.signatory.id, g.since)).collect();
+    Some(format!("{:?}", (render::is_public(s, options), s.date, translations, signers)))
 }
 
 fn mark_broken(broken: &mut BTreeSet<String>, name: &str, diagnostics: Diagnostics) -> Outcome {

@@ -195,3 +195,52 @@ fn embargoed_statements_show_in_the_preview_with_a_banner_and_drafts_only_when_a
     assert!(!site.root().join("public/en/statements/secret").exists());
     assert!(!site.output("en/index.html").contains("Not Yet"));
 }
+
+/// After any one-statement edit, and once the deferred feeds follow, the preview holds
+/// exactly what a full build of the same files renders: the partial rebuild leaves out
+/// nothing that the edit changed (text only, title, signers, a removed statement).
+#[test]
+fn partial_rebuilds_end_where_a_full_build_does() {
+    use std::collections::BTreeSet;
+
+    use undersigned::render::RenderOptions;
+    use undersigned::serve::rebuild::{Outcome, Rebuilder};
+    use undersigned::serve::watch::Change;
+
+    let site = Fixture::base();
+    let options = RenderOptions {
+        now: "2026-01-01T00:00:00Z".parse().expect("instant"),
+        drafts: false,
+        base_url: None,
+        preview: true,
+    };
+    let mut preview = Rebuilder::new(site.root().to_path_buf(), options.clone());
+    assert!(matches!(preview.full().expect("full build"), Outcome::Built(..)));
+    let yaml = site.root().join("content/statements/sample/statement.yaml");
+    let en = site.root().join("content/statements/sample/en.md");
+    let original_en = std::fs::read_to_string(&en).expect("en.md");
+    let edits: [(&std::path::Path, String); 4] = [
+        (&en, original_en.replace("We say it twice.", "We say it twice, and mean it.")),
+        (&en, original_en.replace("title: A Sample Statement", "title: A Renamed Statement")),
+        (&yaml, std::fs::read_to_string(&yaml).expect("yaml").replace("  - nordic-example\n", "")),
+        (&en, original_en.replace("summary: A statement used by the tests.", "summary: Another summary.")),
+    ];
+    let changes = BTreeSet::from([Change::Statement("sample".to_owned())]);
+    for (i, (file, text)) in edits.iter().enumerate() {
+        std::fs::write(file, text).expect("edit");
+        let Outcome::Built(..) = preview.apply(&changes).expect("rebuild") else { panic!("edit {i} failed") };
+        let partial = preview.refresh_deferred().expect("feeds and sitemap follow");
+        let Outcome::Built(full, _) =
+            Rebuilder::new(site.root().to_path_buf(), options.clone()).full().expect("full build")
+        else {
+            panic!("full build {i} failed")
+        };
+        let differing: Vec<&String> = full
+            .files
+            .keys()
+            .chain(partial.files.keys())
+            .filter(|p| full.files.get(*p) != partial.files.get(*p))
+            .collect();
+        assert!(differing.is_empty(), "after edit {i}, these files differ from a full build: {differing:?}");
+    }
+}

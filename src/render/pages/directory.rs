@@ -16,7 +16,7 @@ impl Shared<'_> {
         let order = &self.orders[lang];
         let mut groups: [BTreeMap<&str, Vec<&Signatory>>; 2] = [BTreeMap::new(), BTreeMap::new()];
         for signatory in &self.corpus.registry.signatories {
-            if self.plan.signed.contains_key(signatory.id.as_str()) {
+            if self.plan.signed().contains_key(signatory.id.as_str()) {
                 let kind = usize::from(signatory.kind == SignatoryKind::Individual);
                 groups[kind].entry(signatory.country.code).or_default().push(signatory);
             }
@@ -39,7 +39,7 @@ impl Shared<'_> {
                     let signers: Vec<Value> = signers
                         .iter()
                         .map(|s| {
-                            let count = self.plan.signed.get(s.id.as_str()).map_or(0, Vec::len);
+                            let count = self.plan.signed().get(s.id.as_str()).map_or(0, Vec::len);
                             json!({
                                 "id": s.id,
                                 "name": s.name.get(lang),
@@ -72,10 +72,10 @@ impl Shared<'_> {
     /// One signer and the public statements it signed, newest first.
     pub(super) fn signer_page(&self, signatory: &Signatory, lang: &Lang) -> PageContext {
         let strings = self.t(lang);
-        let rows = &self.rows[lang].listing;
+        let rows = self.listing_rows(lang);
         let statements: Vec<tera::Value> = self
             .plan
-            .signed
+            .signed()
             .get(signatory.id.as_str())
             .into_iter()
             .flatten()

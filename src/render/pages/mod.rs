@@ -10,8 +10,9 @@ mod statement;
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::sync::OnceLock;
+
 use jiff::Timestamp;
-use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
@@ -45,19 +46,22 @@ pub struct Shared<'a> {
     options: &'a RenderOptions,
     /// `t` and `site` of each language, converted for the templates once.
     shared_values: BTreeMap<Lang, (tera::Value, tera::Value)>,
-    /// Per language, what many pages show again and again, worked out once: each
-    /// signatory's place in the reader's alphabet and its row on statement pages, and each
-    /// statement's row in listings.
+    /// Per language, what many pages show again and again, worked out once, when first
+    /// needed (a preview after an edit may need none of it).
     rows: BTreeMap<Lang, Rows<'a>>,
 }
+
+/// Each signatory's rank in the reader's alphabet (ties broken by id), and its row.
+type SignerRows<'a> = (HashMap<&'a str, u32>, HashMap<&'a str, tera::Value>);
 
 /// See [`Shared::rows`]. Rows are template values, so a page shares them rather than
 /// building its own copies.
 #[derive(Default)]
 struct Rows<'a> {
-    rank: HashMap<&'a str, u32>,
-    signer: HashMap<&'a str, tera::Value>,
-    listing: HashMap<&'a str, tera::Value>,
+    /// Each signatory's place in the reader's alphabet, and its row on statement pages.
+    signers: OnceLock<SignerRows<'a>>,
+    /// Each statement's row in listings.
+    listing: OnceLock<HashMap<&'a str, tera::Value>>,
 }
 
 /// Files produced by one job: path and content.
@@ -95,19 +99,27 @@ impl<'a> Shared<'a> {
                 (l.clone(), values)
             })
             .collect();
-        shared.rows = corpus.site.languages.iter().map(|l| (l.clone(), shared.make_rows(l))).collect();
+        shared.rows = corpus.site.languages.iter().map(|l| (l.clone(), Rows::default())).collect();
         shared
     }
 
-    fn make_rows(&self, lang: &Lang) -> Rows<'a> {
-        let order = &self.orders[lang];
-        let mut sorted: Vec<&'a Signatory> = self.corpus.registry.signatories.iter().map(AsRef::as_ref).collect();
-        sorted.sort_by(|a, b| order.compare(a.name.get(lang), b.name.get(lang)).then_with(|| a.id.cmp(&b.id)));
-        let rank = sorted.iter().zip(0..).map(|(s, i)| (s.id.as_str(), i)).collect();
-        let signer = sorted.iter().map(|s| (s.id.as_str(), statement::signer_row(s, lang))).collect();
-        let listing =
-            self.plan.statements.par_iter().filter_map(|s| Some((s.id.as_str(), self.listing(s, lang)?))).collect();
-        Rows { rank, signer, listing }
+    /// Each signatory's rank in the reader's alphabet (ties broken by id), and its row.
+    fn signer_rows(&self, lang: &Lang) -> &SignerRows<'a> {
+        self.rows[lang].signers.get_or_init(|| {
+            let order = &self.orders[lang];
+            let mut sorted: Vec<&'a Signatory> = self.corpus.registry.signatories.iter().map(AsRef::as_ref).collect();
+            sorted.sort_by(|a, b| order.compare(a.name.get(lang), b.name.get(lang)).then_with(|| a.id.cmp(&b.id)));
+            let rank = sorted.iter().zip(0..).map(|(s, i)| (s.id.as_str(), i)).collect();
+            let row = sorted.iter().map(|s| (s.id.as_str(), statement::signer_row(s, lang))).collect();
+            (rank, row)
+        })
+    }
+
+    /// Each public statement's row in the listings of `lang`.
+    fn listing_rows(&self, lang: &Lang) -> &HashMap<&'a str, tera::Value> {
+        self.rows[lang].listing.get_or_init(|| {
+            self.plan.statements.iter().filter_map(|s| Some((s.id.as_str(), self.listing(s, lang)?))).collect()
+        })
     }
 
     /// Renders one job to its output files.
@@ -255,7 +267,7 @@ impl<'a> Shared<'a> {
 
     fn index(&self, lang: &Lang) -> PageContext {
         let site = &self.corpus.site;
-        let rows = &self.rows[lang].listing;
+        let rows = self.listing_rows(lang);
         let statements: Vec<tera::Value> =
             self.plan.statements.iter().filter_map(|s| rows.get(s.id.as_str()).cloned()).collect();
         let mut ctx = PageContext::new("index", site.title.get(lang), site.description.get(lang), json!({}));

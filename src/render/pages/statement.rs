@@ -12,10 +12,7 @@ use crate::render::plan::{Version, last_change};
 use crate::render::urls::Urls;
 
 impl<'a> Shared<'a> {
-    pub(super) fn statement<'s>(&'s self, statement: &'s Statement, lang: &'s Lang) -> PageContext
-    where
-        's: 'a,
-    {
+    pub(super) fn statement(&self, statement: &Statement, lang: &Lang) -> PageContext {
         let t: &Translation = &statement.translations[lang];
         let strings = self.t(lang);
         let options = HtmlOptions {
@@ -33,7 +30,7 @@ impl<'a> Shared<'a> {
 
         let signers = self.sorted_signers(statement, lang);
         let countries: BTreeSet<&str> = signers.iter().map(|s| s.signatory.country.code).collect();
-        let rows = &self.rows[lang].signer;
+        let rows = &self.signer_rows(lang).1;
         let of_kind = |kind| -> Vec<tera::Value> {
             signers
                 .iter()
@@ -185,7 +182,7 @@ impl<'a> Shared<'a> {
 
     /// Signers in the reader's alphabetical order (ties broken by id).
     fn sorted_signers<'s>(&self, statement: &'s Statement, lang: &Lang) -> Vec<&'s Signer> {
-        let rank = &self.rows[lang].rank;
+        let rank = &self.signer_rows(lang).0;
         let mut ranked: Vec<(u32, &Signer)> = statement
             .signers
             .iter()
