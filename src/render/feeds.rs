@@ -1,5 +1,6 @@
-//! RSS 2.0, Atom 1.0 and JSON Feed 1.1 per language, written by their crates (and serde),
-//! never by templates, so they are always well-formed.
+//! RSS 2.0, Atom 1.0 and JSON Feed 1.1 per language, written here (every text escaped or
+//! in CDATA) and by serde, never by templates, so they are always well-formed: the tests
+//! read them back with feed-rs, and CI with feedparser and xmllint.
 //!
 //! An entry carries both the summary and the full text. The full text is the statement
 //! written again with every `#fragment` and relative link made absolute, so note
@@ -64,80 +65,129 @@ pub fn entry_id(base_url: &str, date: &str, statement_id: &str, lang: &str) -> S
 }
 
 /// RSS 2.0: the summary as `description`, the full text as `content:encoded`.
+///
+/// RSS and Atom are written directly: the feeds hold the full text of every statement,
+/// and building them as element trees first would copy all of it once more.
 pub fn rss(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
-    let items = entries
-        .iter()
-        .map(AsRef::as_ref)
-        .map(|e| rss::Item {
-            title: Some(e.title.clone()),
-            link: Some(e.url.clone()),
-            description: e.summary.clone(),
-            guid: Some(rss::Guid { value: e.id.clone(), permalink: false }),
-            pub_date: Some(rfc2822(e.published, &meta.timezone)),
-            categories: e.tags.iter().map(|t| rss::Category { name: t.clone(), domain: None }).collect(),
-            content: Some(e.content_html.clone()),
-            ..rss::Item::default()
-        })
-        .collect();
-    let channel = rss::Channel {
-        title: meta.title.clone(),
-        link: meta.home_url.clone(),
-        description: meta.description.clone(),
-        language: Some(meta.lang.clone()),
-        last_build_date: entries.iter().map(|e| e.as_ref().updated).max().map(|t| rfc2822(t, &meta.timezone)),
-        generator: Some("undersigned".to_owned()),
-        items,
-        ..rss::Channel::default()
-    };
-    channel.to_string()
+    let mut out = String::with_capacity(feed_capacity(entries));
+    out.push_str(r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>"#);
+    element(&mut out, "title", &meta.title);
+    element(&mut out, "link", &meta.home_url);
+    element(&mut out, "description", &meta.description);
+    element(&mut out, "language", &meta.lang);
+    if let Some(updated) = entries.iter().map(|e| e.as_ref().updated).max() {
+        element(&mut out, "lastBuildDate", &rfc2822(updated, &meta.timezone));
+    }
+    element(&mut out, "generator", "undersigned");
+    for e in entries.iter().map(AsRef::as_ref) {
+        out.push_str("<item>");
+        element(&mut out, "title", &e.title);
+        element(&mut out, "link", &e.url);
+        if let Some(summary) = &e.summary {
+            cdata(&mut out, "description", summary);
+        }
+        for tag in &e.tags {
+            element(&mut out, "category", tag);
+        }
+        out.push_str(r#"<guid isPermaLink="false">"#);
+        escape_xml(&mut out, &e.id);
+        out.push_str("</guid>");
+        element(&mut out, "pubDate", &rfc2822(e.published, &meta.timezone));
+        cdata(&mut out, "content:encoded", &e.content_html);
+        out.push_str("</item>");
+    }
+    out.push_str("</channel></rss>");
+    out
 }
 
 /// Atom 1.0, with `xml:lang` on the feed.
 pub fn atom(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
-    use atom_syndication::{Category, Content, Entry, Feed, Link, Text};
-    let link = |href: &str, rel: &str, mime: &str| Link {
-        href: href.to_owned(),
-        rel: rel.to_owned(),
-        mime_type: Some(mime.to_owned()),
-        hreflang: Some(meta.lang.clone()),
-        ..Link::default()
+    let mut out = String::with_capacity(feed_capacity(entries) * 5 / 4);
+    let link = |out: &mut String, href: &str, rel: &str, mime: &str| {
+        out.push_str("<link href=\"");
+        escape_xml(out, href);
+        out.push_str(&format!("\" rel=\"{rel}\" hreflang=\""));
+        escape_xml(out, &meta.lang);
+        out.push_str(&format!("\" type=\"{mime}\"/>"));
     };
-    let entries_out = entries
-        .iter()
-        .map(AsRef::as_ref)
-        .map(|e| Entry {
-            id: e.id.clone(),
-            title: Text::plain(e.title.clone()),
-            updated: fixed(e.updated, &meta.timezone),
-            published: Some(fixed(e.published, &meta.timezone)),
-            links: vec![link(&e.url, "alternate", "text/html")],
-            summary: e.summary.clone().map(Text::plain),
-            content: Some(Content {
-                value: Some(e.content_html.clone()),
-                content_type: Some("html".to_owned()),
-                lang: Some(meta.lang.clone()),
-                ..Content::default()
-            }),
-            categories: e.tags.iter().map(|t| Category { term: t.clone(), ..Category::default() }).collect(),
-            ..Entry::default()
-        })
-        .collect();
+    out.push_str("<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
+    escape_xml(&mut out, &meta.lang);
+    out.push_str("\">");
+    element(&mut out, "title", &meta.title);
+    element(&mut out, "id", &meta.atom_url);
     let updated = entries.iter().map(|e| e.as_ref().updated).max().unwrap_or(Timestamp::UNIX_EPOCH);
-    let feed = Feed {
-        title: Text::plain(meta.title.clone()),
-        id: meta.atom_url.clone(),
-        updated: fixed(updated, &meta.timezone),
-        subtitle: Some(Text::plain(meta.description.clone())),
-        links: vec![
-            link(&meta.atom_url, "self", "application/atom+xml"),
-            link(&meta.home_url, "alternate", "text/html"),
-        ],
-        entries: entries_out,
-        lang: Some(meta.lang.clone()),
-        generator: Some(atom_syndication::Generator { value: "undersigned".to_owned(), ..Default::default() }),
-        ..Feed::default()
-    };
-    feed.to_string()
+    element(&mut out, "updated", &rfc3339(updated, &meta.timezone));
+    element(&mut out, "generator", "undersigned");
+    link(&mut out, &meta.atom_url, "self", "application/atom+xml");
+    link(&mut out, &meta.home_url, "alternate", "text/html");
+    element(&mut out, "subtitle", &meta.description);
+    for e in entries.iter().map(AsRef::as_ref) {
+        out.push_str("<entry>");
+        element(&mut out, "title", &e.title);
+        element(&mut out, "id", &e.id);
+        element(&mut out, "updated", &rfc3339(e.updated, &meta.timezone));
+        for tag in &e.tags {
+            out.push_str("<category term=\"");
+            escape_xml(&mut out, tag);
+            out.push_str("\"/>");
+        }
+        link(&mut out, &e.url, "alternate", "text/html");
+        element(&mut out, "published", &rfc3339(e.published, &meta.timezone));
+        if let Some(summary) = &e.summary {
+            element(&mut out, "summary", summary);
+        }
+        out.push_str("<content xml:lang=\"");
+        escape_xml(&mut out, &meta.lang);
+        out.push_str("\" type=\"html\">");
+        escape_xml(&mut out, &e.content_html);
+        out.push_str("</content></entry>");
+    }
+    out.push_str("</feed>");
+    out
+}
+
+/// Room for a feed: its entries' text, and some.
+fn feed_capacity(entries: &[impl AsRef<FeedEntry>]) -> usize {
+    entries.iter().map(|e| e.as_ref().content_html.len() + 1024).sum::<usize>() + 4096
+}
+
+/// `<name>text</name>`, the text escaped.
+fn element(out: &mut String, name: &str, text: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    escape_xml(out, text);
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// `<name><![CDATA[text]]></name>`; a `]]>` in the text is split across two sections.
+fn cdata(out: &mut String, name: &str, text: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push_str("><![CDATA[");
+    out.push_str(&text.replace("]]>", "]]]]><![CDATA[>"));
+    out.push_str("]]></");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// Escapes the five XML special characters, in text and in attribute values alike.
+fn escape_xml(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(i) = rest.find(['<', '>', '&', '"', '\'']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            _ => "&apos;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// JSON Feed 1.1.
@@ -204,11 +254,6 @@ fn rfc2822(at: Timestamp, tz: &TimeZone) -> String {
     at.to_zoned_datetime(tz.clone()).strftime("%a, %d %b %Y %H:%M:%S %z").to_string()
 }
 
-fn fixed(at: Timestamp, tz: &TimeZone) -> atom_syndication::FixedDateTime {
-    // Our own RFC 3339 output always parses; the epoch is a harmless fallback.
-    chrono::DateTime::parse_from_rfc3339(&rfc3339(at, tz)).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +282,22 @@ mod tests {
             tags: vec!["migración".to_owned()],
         };
         (meta, vec![entry])
+    }
+
+    #[test]
+    fn text_that_looks_like_markup_survives_both_xml_formats() {
+        let (meta, mut entries) = sample();
+        entries[0].title = "Don't \"quote\" <me> & ]]> end".to_owned();
+        entries[0].summary = Some("A summary with ]]> inside".to_owned());
+        entries[0].content_html = "<p>Code: <code>a[b[0]]></code> & 'x'</p>".to_owned();
+        for (name, text) in [("rss", rss(&meta, &entries)), ("atom", atom(&meta, &entries))] {
+            let feed = feed_rs::parser::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
+            let entry = &feed.entries[0];
+            assert_eq!(entry.title.as_ref().unwrap().content, entries[0].title, "{name}");
+            assert_eq!(entry.summary.as_ref().unwrap().content, "A summary with ]]> inside", "{name}");
+            let content = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
+            assert_eq!(content, entries[0].content_html, "{name}");
+        }
     }
 
     #[test]

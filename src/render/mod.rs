@@ -74,9 +74,22 @@ pub struct RenderCache {
     /// Feed entries by statement id and language: the full text written again with
     /// absolute links is the costliest part of a feed.
     feed_entries: Mutex<HashMap<(String, Lang), Arc<feeds::FeedEntry>>>,
+    /// Keeps nothing: a one-off build, whose feed entries can go once their feed is
+    /// written (the full text of every statement would otherwise stay in memory).
+    off: bool,
 }
 
 impl RenderCache {
+    /// A cache that keeps nothing, for a single build.
+    pub fn off() -> Self {
+        Self { off: true, ..Self::default() }
+    }
+
+    /// Whether entries are kept.
+    fn keeps(&self) -> bool {
+        !self.off
+    }
+
     /// Forgets what was kept for one statement.
     pub fn invalidate(&self, statement_id: &str) {
         self.lock().retain(|(id, _), _| id != statement_id);
@@ -182,6 +195,9 @@ pub fn render_into(
             Job::Statement(s, _) => Some(s.id.as_str()),
             _ => None,
         };
+        if let Job::Feeds(lang) = job {
+            return ctx.feeds(lang, &mut |path, bytes| put(None, path, bytes));
+        }
         match ctx.render(job) {
             Ok(rendered) => rendered.into_iter().try_for_each(|(path, bytes)| put(owner, path, bytes)),
             Err(d) => {

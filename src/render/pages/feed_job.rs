@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use super::{Files, Shared};
+use super::Shared;
+use crate::error::Error;
 use crate::model::{Lang, Statement, Translation};
 use crate::render::feeds::{self, FeedEntry, FeedMeta};
 use crate::render::html::{HtmlOptions, escape, render_document};
@@ -11,8 +12,9 @@ use crate::render::plan::last_change;
 use crate::render::urls::Urls;
 
 impl Shared<'_> {
-    /// The three feeds of one language: statements written in it, newest first.
-    pub(super) fn feeds(&self, lang: &Lang) -> Files {
+    /// The three feeds of one language: statements written in it, newest first. Each is
+    /// handed to `emit` as soon as it is written, so only one is in memory at a time.
+    pub fn feeds(&self, lang: &Lang, emit: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Error>) -> Result<(), Error> {
         let site = &self.corpus.site;
         let strings = self.t(lang);
         let home = Urls::home(lang);
@@ -35,14 +37,15 @@ impl Shared<'_> {
             .take(site.feed_limit.unwrap_or(usize::MAX))
             .map(|(s, t)| self.cached_feed_entry(s, t, strings))
             .collect();
-        vec![
-            (format!("{home}feed.xml"), feeds::rss(&meta, &entries).into_bytes()),
-            (format!("{home}atom.xml"), feeds::atom(&meta, &entries).into_bytes()),
-            (format!("{home}feed.json"), feeds::json_feed(&meta, &entries).into_bytes()),
-        ]
+        emit(format!("{home}feed.xml"), feeds::rss(&meta, &entries).into_bytes())?;
+        emit(format!("{home}atom.xml"), feeds::atom(&meta, &entries).into_bytes())?;
+        emit(format!("{home}feed.json"), feeds::json_feed(&meta, &entries).into_bytes())
     }
 
     fn cached_feed_entry(&self, statement: &Statement, t: &Translation, strings: &I18n) -> Arc<FeedEntry> {
+        if !self.cache.keeps() {
+            return Arc::new(self.feed_entry(statement, t, strings));
+        }
         let key = (statement.id.clone(), t.lang.clone());
         if let Some(entry) = self.cache.lock().get(&key) {
             return entry.clone();

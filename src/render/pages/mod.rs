@@ -122,10 +122,9 @@ impl<'a> Shared<'a> {
         })
     }
 
-    /// Renders one job to its output files.
+    /// Renders one job to its output files (the feeds have [`Shared::feeds`]).
     pub fn render(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
         match job {
-            Job::Feeds(lang) => Ok(self.feeds(lang)),
             Job::Sitemap => Ok(sitemap::files(self.plan, self.urls)),
             _ => self.page(job),
         }
@@ -146,7 +145,7 @@ impl<'a> Shared<'a> {
             },
             Job::Directory(lang) => ("directory.html", *lang, self.directory(lang)),
             Job::Signer(signatory, lang) => ("signer.html", *lang, self.signer_page(signatory, lang)),
-            Job::Feeds(_) | Job::Sitemap => unreachable!("render() handles jobs that are not pages"),
+            Job::Feeds(_) | Job::Sitemap => unreachable!("feeds() and render() handle the jobs that are not pages"),
         };
         let (kind, title, description) = &ctx.meta;
         let mut page = self.page_meta(job, kind, lang, title, description, &rel);
