@@ -41,12 +41,15 @@ pub fn parse_markdown(path: &Path, body: &str, first_line: usize) -> (Document, 
             }
         })
         .collect();
-    let body = linkify(add_heading_ids(merge_text(pass.body)));
+    // Documents stay in memory for the whole build: no spare capacity is kept.
+    let mut body = linkify(add_heading_ids(merge_text(pass.body)));
+    body.shrink_to_fit();
     let notes = pass
         .notes
         .into_iter()
         .map(|mut note| {
             note.events = linkify(merge_text(note.events));
+            note.events.shrink_to_fit();
             note
         })
         .collect();

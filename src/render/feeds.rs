@@ -239,10 +239,11 @@ pub fn json_feed(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
             })
             .collect(),
     };
-    // Serialising plain strings and vectors cannot fail.
-    let mut json = serde_json::to_string_pretty(&feed).unwrap_or_default();
-    json.push('\n');
-    json
+    let mut json = Vec::with_capacity(feed_capacity(entries) * 9 / 8);
+    // Serialising plain strings and vectors into memory cannot fail.
+    let _ = serde_json::to_writer_pretty(&mut json, &feed);
+    json.push(b'\n');
+    String::from_utf8(json).unwrap_or_default()
 }
 
 /// `2019-06-27T00:00:00-05:00`: the instant with the site's offset at that moment.

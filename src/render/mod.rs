@@ -190,22 +190,33 @@ pub fn render_into(
         (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap),
     });
     let ctx = pages::Shared::new(theme, &urls, &plan, cache, options);
-    jobs.par_iter().try_for_each(|job| {
-        let owner = match job {
-            Job::Statement(s, _) => Some(s.id.as_str()),
-            _ => None,
-        };
-        if let Job::Feeds(lang) = job {
-            return ctx.feeds(lang, &mut |path, bytes| put(None, path, bytes));
-        }
-        match ctx.render(job) {
-            Ok(rendered) => rendered.into_iter().try_for_each(|(path, bytes)| put(owner, path, bytes)),
-            Err(d) => {
-                diagnostics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(d);
-                Ok(())
+    // The feeds hold the full text of every statement: one language's at a time, on one
+    // thread, while the others render the pages.
+    let (feed_jobs, page_jobs): (Vec<&Job<'_>>, Vec<&Job<'_>>) = jobs.iter().partition(|j| matches!(j, Job::Feeds(_)));
+    let write_feeds = || {
+        feed_jobs.iter().try_for_each(|job| match job {
+            Job::Feeds(lang) => ctx.feeds(lang, &mut |path, bytes| put(None, path, bytes)),
+            _ => Ok(()),
+        })
+    };
+    let render_pages = || {
+        page_jobs.par_iter().try_for_each(|job| {
+            let owner = match job {
+                Job::Statement(s, _) => Some(s.id.as_str()),
+                _ => None,
+            };
+            match ctx.render(job) {
+                Ok(rendered) => rendered.into_iter().try_for_each(|(path, bytes)| put(owner, path, bytes)),
+                Err(d) => {
+                    diagnostics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(d);
+                    Ok(())
+                }
             }
-        }
-    })?;
+        })
+    };
+    let (feeds_written, pages_written) = rayon::join(write_feeds, render_pages);
+    feeds_written?;
+    pages_written?;
 
     let wanted = |id: &str| match scope {
         None => true,
