@@ -228,8 +228,13 @@ impl PageLinks {
     pub fn scan(html: &[u8], scope: &LinkScope<'_>, keep_external: bool) -> Self {
         let mut found = Self { alternates: alternates(html), ..Self::default() };
         let mut i = 0;
-        while let Some(eq) = html[i..].iter().position(|&b| b == b'=').map(|p| p + i) {
+        while let Some(eq) = memchr::memchr(b'=', &html[i..]).map(|p| p + i) {
             i = eq + 1;
+            let Some(&quote) = html.get(eq + 1).filter(|q| **q == b'"' || **q == b'\'') else { continue };
+            let start = eq + 2;
+            let Some(len) = memchr::memchr(quote, &html[start..]) else { break };
+            // The scan goes on after the value: an `=` inside it is not an attribute.
+            i = start + len + 1;
             let name_start =
                 html[..eq].iter().rposition(|b| !b.is_ascii_alphanumeric() && *b != b'-').map_or(0, |p| p + 1);
             let name = &html[name_start..eq];
@@ -237,10 +242,6 @@ impl PageLinks {
             if !(is_link || name == b"id") || name_start == 0 || !html[name_start - 1].is_ascii_whitespace() {
                 continue;
             }
-            let Some(&quote) = html.get(eq + 1).filter(|q| **q == b'"' || **q == b'\'') else { continue };
-            let start = eq + 2;
-            let Some(len) = html[start..].iter().position(|&b| b == quote) else { break };
-            i = start + len + 1;
             // Attribute values of well-formed UTF-8 pages are UTF-8; anything else is skipped.
             let Ok(value) = std::str::from_utf8(&html[start..start + len]) else { continue };
             if !is_link {

@@ -240,7 +240,7 @@ pub fn note_sources(note: &Note) -> (String, Vec<String>) {
 pub fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     let mut rest = json;
-    while let Some(i) = rest.find(['<', '>', '&']) {
+    while let Some(i) = memchr::memchr3(b'<', b'>', b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         out.push_str(match rest.as_bytes()[i] {
             b'<' => "\\u003c",
