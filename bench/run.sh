@@ -7,7 +7,8 @@
 # they are there; installs Hugo and GNU time from Debian if missing; builds bench/floor if
 # needed; runs each tool once untimed (so that every timed run replaces an existing output
 # tree), then ROUNDS interleaved rounds of: our build, Hugo, the floor, `undersigned check`,
-# each under /usr/bin/time after a `sync`. Prints a markdown table per N and writes it to
+# and a first build (`cold`: its output and kept previous site removed, untimed, before
+# each round), each under /usr/bin/time after a `sync`. Prints a markdown table per N and writes it to
 # bench/out/results-N.md, and all of them with the machine to bench/out/results.md.
 # Raw timings: bench/out/times-N.tsv; each tool's output: bench/out/logs/.
 #
@@ -51,6 +52,7 @@ statement_pages() {
 set_cmd() {
     case $1 in
         ours) CMD=("$BIN" build --root "$OUT/corpus-$n" --output "$OUT/public-ours-$n") ;;
+        cold) CMD=("$BIN" build --root "$OUT/corpus-$n" --output "$OUT/public-cold-$n") ;;
         hugo) CMD=(hugo --source "$OUT/hugo-$n" --destination "$ABS_OUT/public-hugo-$n" --quiet) ;;
         floor) CMD=("$FLOOR" "$OUT/corpus-$n" "$OUT/public-floor-$n" "$files" "$bytes") ;;
         check) CMD=("$BIN" check --root "$OUT/corpus-$n") ;;
@@ -65,6 +67,10 @@ run() {
     if [ "$round" = 0 ]; then
         "${CMD[@]}" >"$log" 2>&1 || die "$tool failed (warm-up), see $log"
         return
+    fi
+    if [ "$tool" = cold ]; then
+        # A first build: no previous output to keep files from (removed untimed).
+        rm -rf "$OUT/public-cold-$n" "$OUT/.public-cold-$n.previous"
     fi
     sync # so that no tool pays for writing back what the previous one wrote
     if ! /usr/bin/time -f '%e %U %S %M' -o "$tfile" "${CMD[@]}" >"$log" 2>&1; then
@@ -91,7 +97,7 @@ for n in "$@"; do
     run check 0
     for round in $(seq 1 "$ROUNDS"); do
         say "N=$n: round $round of $ROUNDS"
-        for tool in ours hugo floor check; do run "$tool" "$round"; done
+        for tool in ours hugo floor check cold; do run "$tool" "$round"; done
     done
     load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -115,15 +121,18 @@ for line in open(sys.argv[1]):
     rows[tool].append((float(wall), float(user), float(sys_s), int(rss)))
 
 ours_pages, hugo_pages = $ours_pages, $hugo_pages
-pages = {"ours": ours_pages, "hugo": hugo_pages, "floor": ours_pages, "check": ours_pages}
+TOOLS = ("ours", "hugo", "floor", "check", "cold")
+pages = {tool: ours_pages for tool in TOOLS}
+pages["hugo"] = hugo_pages
 names = {
     "ours": "undersigned build",
     "hugo": "hugo",
     "floor": "floor",
     "check": "undersigned check",
+    "cold": "undersigned build, first (no previous output)",
 }
 med = {}
-for tool in ("ours", "hugo", "floor", "check"):
+for tool in TOOLS:
     r = rows[tool]
     wall = statistics.median(x[0] for x in r)
     user = statistics.median(x[1] for x in r)
@@ -133,7 +142,7 @@ for tool in ("ours", "hugo", "floor", "check"):
     med[tool] = dict(wall=wall, user=user, sys=sys_, cpu=cpu, rss=rss, pps=pages[tool] / wall)
 
 def fmt_pages(tool):
-    return str(pages[tool]) if tool in ("ours", "hugo") else f"({pages[tool]})"
+    return str(pages[tool]) if tool in ("ours", "hugo", "cold") else f"({pages[tool]})"
 
 out = []
 out.append("### $n statements")
@@ -148,19 +157,23 @@ out.append("")
 out.append("| tool | median wall s | median user s | median sys s | median CPU (user+sys) s "
            "| peak RSS MiB | statement pages | pages/s |")
 out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-for tool in ("ours", "hugo", "floor", "check"):
+for tool in TOOLS:
     m = med[tool]
     out.append(
         f"| {names[tool]} | {m['wall']:.2f} | {m['user']:.2f} | {m['sys']:.2f} | {m['cpu']:.2f} "
         f"| {m['rss']:.0f} | {fmt_pages(tool)} | {m['pps']:.0f} |"
     )
-o, h, f, c = med["ours"], med["hugo"], med["floor"], med["check"]
+o, h, f, c, k = med["ours"], med["hugo"], med["floor"], med["check"], med["cold"]
 out.append("")
 out.append(
     f"- ours vs Hugo: pages/s ×{o['pps'] / h['pps']:.2f} (above 1: ours is faster), "
     f"CPU ×{o['cpu'] / h['cpu']:.2f}, peak RSS ×{o['rss'] / h['rss']:.2f} (below 1: ours uses less)"
 )
 out.append(f"- ours vs floor: wall ×{o['wall'] / f['wall']:.2f} (how far above the unavoidable cost)")
+out.append(
+    f"- a first build (nothing to keep from a previous output) vs Hugo: pages/s ×{k['pps'] / h['pps']:.2f}, "
+    f"CPU ×{k['cpu'] / h['cpu']:.2f}, peak RSS ×{k['rss'] / h['rss']:.2f}; vs floor: wall ×{k['wall'] / f['wall']:.2f}"
+)
 out.append(f"- check vs build: wall ×{c['wall'] / o['wall']:.2f}")
 out.append(
     "- pages in parentheses are our build's, used for the floor's and check's pages/s; "
