@@ -135,7 +135,9 @@ impl render::Sink for Output<'_> {
 
 /// Renders the site into `staging` (or nowhere, for `check`) and checks its links.
 fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Report> {
-    let (tree, corpus, theme, render_options) = prepare(options)?;
+    let (mut tree, corpus, theme, render_options) = prepare(options)?;
+    // Statements' assets were copied into the corpus, their text parsed into it.
+    tree.forget_content();
     let mut timer = StageTimer::from_env();
     let scope = links::LinkScope::of(&corpus, &tree, &render_options);
     let output = Output {

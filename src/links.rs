@@ -91,14 +91,13 @@ impl<'a> LinkScope<'a> {
         else {
             return SourceLocation::file(PathBuf::from(page));
         };
-        let text = tree
-            .statements
-            .iter()
-            .chain(&tree.pages)
-            .flat_map(|d| &d.texts)
-            .find(|f| f.path == *path)
-            .map_or("", |f| f.text.as_str());
-        locate(path, text, href)
+        let kept = tree.statements.iter().chain(&tree.pages).flat_map(|d| &d.texts).find(|f| f.path == *path);
+        // A build forgets the sources once parsed (SourceTree::forget_content): read it again.
+        let text = match kept.filter(|f| !f.text.is_empty()) {
+            Some(f) => f.text.clone(),
+            None => std::fs::read(path).ok().and_then(|b| crate::load::decode_text(path, b).ok()).unwrap_or_default(),
+        };
+        locate(path, &text, href)
     }
 }
 

@@ -130,7 +130,15 @@ impl Staging {
                 return self.done(1);
             }
         }
-        let mut file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let mut file = match fs::File::create(&path) {
+            // Another thread may have claimed the folder and not made it yet.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                make_dirs(&self.root, path.parent().unwrap_or(&self.root)).map_err(|e| Error::io(&path, e))?;
+                fs::File::create(&path)
+            }
+            other => other,
+        }
+        .map_err(|e| Error::io(&path, e))?;
         file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
         self.done(2)
     }
@@ -426,6 +434,27 @@ mod tests {
                 (rel, fs::read_to_string(e.path()).unwrap())
             })
             .collect()
+    }
+
+    #[test]
+    fn files_put_from_several_threads_into_new_folders_all_arrive() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::begin(&out).unwrap();
+        // Four threads put files into the same new folders at once: a thread that finds a
+        // folder claimed by another must not fail because it is not made yet.
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let staging = &staging;
+                scope.spawn(move || {
+                    for i in 0..300 {
+                        staging.put(&format!("f{}/g{}/{t}-{i}.html", i % 50, i % 7), b"x").unwrap();
+                    }
+                });
+            }
+        });
+        staging.commit().unwrap();
+        assert_eq!(snapshot(&out).len(), 1200);
     }
 
     #[test]

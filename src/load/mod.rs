@@ -75,6 +75,19 @@ pub struct ContentDir {
     pub assets: Vec<BinaryFile>,
 }
 
+impl SourceTree {
+    /// Drops the text and files of every content folder once the corpus holds what it
+    /// needs: a build keeps the parsed site, not its sources too. Their paths stay.
+    pub fn forget_content(&mut self) {
+        for dir in self.statements.iter_mut().chain(&mut self.pages) {
+            for file in &mut dir.texts {
+                file.text = String::new();
+            }
+            dir.assets = Vec::new();
+        }
+    }
+}
+
 impl ContentDir {
     /// The text file called `name` in this folder.
     pub fn text(&self, name: &str) -> Option<&SourceFile> {
