@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use crate::error::{Diagnostics, Error, Result};
-use crate::render::{RenderOptions, Site};
+use crate::render::RenderOptions;
 
 /// What `build` and `check` are asked to do.
 #[derive(Debug, Clone, Default)]
@@ -69,21 +69,6 @@ pub struct Report {
     pub languages: usize,
     /// Warnings, which do not fail the build.
     pub warnings: Diagnostics,
-}
-
-/// Loads, parses and renders the site in memory: everything `build` does but writing.
-pub fn render_site(options: &BuildOptions) -> Result<(Site, Diagnostics)> {
-    let (tree, corpus, theme, render_options) = prepare(options)?;
-    let site = render::render(&corpus, &theme, &render_options).map_err(|mut d| {
-        d.extend(corpus.warnings.clone());
-        Error::Content(d)
-    })?;
-    let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &render_options, None);
-    diagnostics.extend(corpus.warnings.clone());
-    if diagnostics.has_errors() {
-        return Err(Error::Content(diagnostics));
-    }
-    Ok((site, diagnostics))
 }
 
 /// Loads and parses the site and its theme.

@@ -26,16 +26,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
-use crate::render::Site;
-
-/// Writes `site` to `out_dir`, replacing what was there only once everything is written.
-pub fn write_site(site: &Site, out_dir: &Path) -> Result<()> {
-    let staging = Staging::begin(out_dir)?;
-    for (rel, bytes) in &site.files {
-        staging.put(rel, bytes)?;
-    }
-    staging.commit()
-}
 
 /// A new output being written beside the current one; dropped without
 /// [`commit`](Self::commit), it is removed and the current output stays.
@@ -197,9 +187,12 @@ impl Staging {
 }
 
 impl Drop for Staging {
+    /// A build that failed leaves the output as it was; what it wrote is kept as the next
+    /// build's starting point (it is reconciled file by file there, like any spare).
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.root);
+            // It is removed if it cannot be kept.
+            let _ = keep_as_spare(&self.root, &spare_dir(&self.out_dir));
         }
     }
 }
@@ -344,6 +337,16 @@ fn remove_stale_staging(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Site;
+
+    /// Writes `site` to `out_dir`, as a build does.
+    fn write_site(site: &Site, out_dir: &Path) -> Result<()> {
+        let staging = Staging::begin(out_dir)?;
+        for (rel, bytes) in &site.files {
+            staging.put(rel, bytes)?;
+        }
+        staging.commit()
+    }
 
     fn site(files: &[(&str, &str)]) -> Site {
         Site::from_texts(files)
@@ -466,7 +469,13 @@ mod tests {
         staging.put("index.html", b"new").unwrap();
         drop(staging);
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers, ["public"]);
+        let mut leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        leftovers.sort();
+        assert_eq!(leftovers, [".public.previous", "public"], "what was written waits for the next build");
+        // Which starts from it and ends with exactly the files it puts.
+        let staging = Staging::begin(&out).unwrap();
+        staging.put("other.html", b"other").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(snapshot(&out), [("other.html".to_owned(), "other".to_owned())].into());
     }
 }
