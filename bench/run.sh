@@ -7,8 +7,8 @@
 # they are there; installs Hugo and GNU time from Debian if missing; builds bench/floor if
 # needed; runs each tool once untimed (so that every timed run replaces an existing output
 # tree), then ROUNDS interleaved rounds of: our build, Hugo, the floor, `undersigned check`,
-# and a first build (`cold`: its output and kept previous site removed, untimed, before
-# each round), each under /usr/bin/time after a `sync`. Prints a markdown table per N and writes it to
+# then ROUNDS rounds of a first build (`cold`: its output and kept previous site removed,
+# untimed, just before), each under /usr/bin/time after a `sync`. Prints a markdown table per N and writes it to
 # bench/out/results-N.md, and all of them with the machine to bench/out/results.md.
 # Raw timings: bench/out/times-N.tsv; each tool's output: bench/out/logs/.
 #
@@ -59,6 +59,12 @@ set_cmd() {
     esac
 }
 
+# A first build (`cold`) has nothing to keep files from: its output is removed, untimed,
+# just before each of its runs. Deleting a large tree makes new files costly on ext4 for a
+# while after, so its rounds come after the interleaved rounds of the other tools, not
+# among them: the deletions would slow whichever tool wrote next (the floor most).
+forget_cold() { rm -rf "$OUT/public-cold-$n" "$OUT/.public-cold-$n.previous"; }
+
 # run TOOL ROUND: round 0 is the untimed warm-up
 run() {
     local tool=$1 round=$2
@@ -68,10 +74,7 @@ run() {
         "${CMD[@]}" >"$log" 2>&1 || die "$tool failed (warm-up), see $log"
         return
     fi
-    if [ "$tool" = cold ]; then
-        # A first build: no previous output to keep files from (removed untimed).
-        rm -rf "$OUT/public-cold-$n" "$OUT/.public-cold-$n.previous"
-    fi
+    if [ "$tool" = cold ]; then forget_cold; fi
     sync # so that no tool pays for writing back what the previous one wrote
     if ! /usr/bin/time -f '%e %U %S %M' -o "$tfile" "${CMD[@]}" >"$log" 2>&1; then
         die "$tool failed in round $round, see $log"
@@ -97,7 +100,11 @@ for n in "$@"; do
     run check 0
     for round in $(seq 1 "$ROUNDS"); do
         say "N=$n: round $round of $ROUNDS"
-        for tool in ours hugo floor check cold; do run "$tool" "$round"; done
+        for tool in ours hugo floor check; do run "$tool" "$round"; done
+    done
+    for round in $(seq 1 "$ROUNDS"); do
+        say "N=$n: first build, round $round of $ROUNDS"
+        run cold "$round"
     done
     load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -149,7 +156,7 @@ out.append("### $n statements")
 out.append("")
 out.append(
     f"Measured $(date -u '+%Y-%m-%d %H:%M UTC'), $ROUNDS interleaved rounds after one untimed "
-    f"warm-up; load average $load_before before, $load_after after. "
+    f"warm-up, then $ROUNDS rounds of a first build into an emptied folder; load average $load_before before, $load_after after. "
     f"Our output: $ours_files files, $ours_bytes bytes; floor: $floor_files files, "
     f"$floor_bytes bytes; Hugo: $hugo_files files, $hugo_bytes bytes."
 )
