@@ -1,4 +1,6 @@
-//! [`Corpus`] + [`Theme`] → [`Site`]: every output file, in memory, rendered in parallel.
+//! [`Corpus`] + [`Theme`] → every output file, rendered in parallel and handed to a
+//! [`Sink`] as it is made ([`render_into`]; a build writes each file at once), or gathered
+//! into a [`Site`] in memory for `serve` ([`render_with`]).
 //!
 //! Which statements are public is decided here, once, from [`RenderOptions`] (drafts,
 //! embargoes, the clock); every page, index and listing then works from that one list.
