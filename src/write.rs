@@ -45,6 +45,14 @@ pub struct Staging {
     committed: bool,
 }
 
+/// What became of one file put: the index of its count in [`Staging::counts`].
+#[derive(Debug, Clone, Copy)]
+enum Done {
+    Kept = 0,
+    Linked = 1,
+    Written = 2,
+}
+
 /// What [`Staging`] did with the files it was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct WriteCounts {
@@ -110,14 +118,14 @@ impl Staging {
         if self.reused {
             lock(&self.produced).insert(rel.to_owned());
             if unchanged(&path, bytes) {
-                return self.done(0);
+                return self.done(Done::Kept);
             }
             remove_entry(&path).map_err(|e| Error::io(&path, e))?;
         }
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
             if unchanged(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
-                return self.done(1);
+                return self.done(Done::Linked);
             }
         }
         let mut file = match fs::File::create(&path) {
@@ -130,12 +138,11 @@ impl Staging {
         }
         .map_err(|e| Error::io(&path, e))?;
         file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
-        self.done(2)
+        self.done(Done::Written)
     }
 
-    /// Counts a file as kept (0), linked (1) or written (2).
-    fn done(&self, which: usize) -> Result<()> {
-        self.counts[which].fetch_add(1, Ordering::Relaxed);
+    fn done(&self, what: Done) -> Result<()> {
+        self.counts[what as usize].fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 

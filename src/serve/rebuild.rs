@@ -188,13 +188,22 @@ impl Rebuilder {
 
 /// What the listings (index, directory, signer pages) show of a statement: if an edit
 /// leaves it as it was, only the statement's own pages change.
-fn listed(corpus: &Corpus, id: &str, options: &RenderOptions) -> Option<String> {
+fn listed<'c>(corpus: &'c Corpus, id: &str, options: &RenderOptions) -> Option<Listed<'c>> {
     let s = corpus.statements.iter().find(|s| s.id == id)?;
-    let translations: Vec<_> =
-        s.translations.iter().map(|(lang, t)| (lang.as_str(), &t.title, &t.slug, &t.summary)).collect();
-    let signers: Vec<_> = s.signers.iter().map(|g| (&g.signatory.id, g.since)).collect();
-    Some(format!("{:?}", (render::is_public(s, options), s.date, translations, signers)))
+    let translations =
+        s.translations.iter().map(|(lang, t)| (lang.as_str(), t.title.as_str(), t.slug.as_str(), t.summary.as_deref()));
+    let signers = s.signers.iter().map(|g| (g.signatory.id.as_str(), g.since));
+    Some((render::is_public(s, options), s.date, translations.collect(), signers.collect()))
 }
+
+/// Public or not, date, (language, title, slug, summary) of each version, (id, since) of
+/// each signer.
+type Listed<'c> = (
+    bool,
+    jiff::Timestamp,
+    Vec<(&'c str, &'c str, &'c str, Option<&'c str>)>,
+    Vec<(&'c str, Option<jiff::civil::Date>)>,
+);
 
 fn mark_broken(broken: &mut BTreeSet<String>, name: &str, diagnostics: Diagnostics) -> Outcome {
     broken.insert(name.to_owned());
