@@ -9,7 +9,6 @@ mod feed_job;
 mod statement;
 
 use std::collections::{BTreeMap, HashMap};
-
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
@@ -87,7 +86,7 @@ impl<'a> Shared<'a> {
             cache,
             options,
             shared_values: BTreeMap::new(),
-            rows: BTreeMap::new(),
+            rows: corpus.site.languages.iter().map(|l| (l.clone(), Rows::default())).collect(),
         };
         shared.shared_values = corpus
             .site
@@ -99,7 +98,6 @@ impl<'a> Shared<'a> {
                 (l.clone(), values)
             })
             .collect();
-        shared.rows = corpus.site.languages.iter().map(|l| (l.clone(), Rows::default())).collect();
         shared
     }
 
