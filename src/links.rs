@@ -160,6 +160,7 @@ pub fn check_links(index: &LinkIndex, scope: &LinkScope<'_>, only: Option<&HashS
 /// the pages are rendered (a build keeps this, not the pages).
 #[derive(Debug, Default)]
 pub struct LinkIndex<'s> {
+    /// Files that are not scanned pages.
     files: HashSet<String>,
     /// A site in memory, whose files count too (not copied into `files`).
     site: Option<&'s Site>,
@@ -193,16 +194,20 @@ impl<'s> LinkIndex<'s> {
         Self { files: HashSet::new(), site: Some(site), pages }
     }
 
+    /// Scanned pages are files too; they are kept once, in `pages`.
     fn has_file(&self, path: &str) -> bool {
-        self.files.contains(path) || self.site.is_some_and(|s| s.files.contains_key(path))
+        self.files.contains(path)
+            || self.pages.contains_key(path)
+            || self.site.is_some_and(|s| s.files.contains_key(path))
     }
 
     /// Adds an output file, with its scan if it is a page.
     pub fn insert(&mut self, path: String, page: Option<PageLinks>) {
         if let Some(page) = page {
-            self.pages.insert(path.clone(), page);
+            self.pages.insert(path, page);
+        } else {
+            self.files.insert(path);
         }
-        self.files.insert(path);
     }
 }
 

@@ -194,13 +194,16 @@ pub fn render_into(
     let ctx = pages::Shared::new(theme, &urls, &plan, cache, options);
     // The feeds hold the full text of every statement: one language's at a time, on one
     // thread, while the others render the pages.
-    let (feed_jobs, page_jobs): (Vec<&Job<'_>>, Vec<&Job<'_>>) = jobs.iter().partition(|j| matches!(j, Job::Feeds(_)));
-    let write_feeds = || {
-        feed_jobs.iter().try_for_each(|job| match job {
-            Job::Feeds(lang) => ctx.feeds(lang, &mut |path, bytes| put(None, path, bytes)),
-            _ => Ok(()),
+    let feed_langs: Vec<&Lang> = jobs
+        .iter()
+        .filter_map(|job| match job {
+            Job::Feeds(lang) => Some(*lang),
+            _ => None,
         })
-    };
+        .collect();
+    let page_jobs: Vec<&Job<'_>> = jobs.iter().filter(|job| !matches!(job, Job::Feeds(_))).collect();
+    let write_feeds =
+        || feed_langs.iter().try_for_each(|lang| ctx.feeds(lang, &mut |path, bytes| put(None, path, bytes)));
     let render_pages = || {
         page_jobs.par_iter().try_for_each(|job| {
             let owner = match job {
