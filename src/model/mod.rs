@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use pulldown_cmark::Event;
 
 use crate::error::Diagnostics;
 
@@ -309,13 +308,12 @@ pub struct Page {
     pub translations: BTreeMap<Lang, Translation>,
 }
 
-/// A Markdown body after our event passes, ready to be written as HTML.
+/// A Markdown body, written as HTML once when it is parsed (see [`crate::render::html`]).
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    /// The body's events; footnote references are left as [`Event::FootnoteReference`]
-    /// with the note's normalised label.
-    pub events: Vec<Event<'static>>,
-    /// Notes in the order of their first reference.
+    /// The body.
+    pub body: Html,
+    /// Notes in number order (the order of their first reference).
     pub notes: Vec<Note>,
     /// Whether a fenced code block asks for highlighting.
     pub has_code: bool,
@@ -324,14 +322,53 @@ pub struct Document {
 /// A footnote, numbered by its first reference.
 #[derive(Debug, Clone)]
 pub struct Note {
-    /// Normalised (lower-case) label.
-    pub label: String,
     /// 1-based number.
     pub number: usize,
     /// How many times the body refers to it.
     pub references: usize,
-    /// The note's content.
-    pub events: Vec<Event<'static>>,
+    /// Its content, with back-links to the references.
+    pub html: Html,
+    /// Its content as plain text, for data files.
+    pub text: String,
+    /// The web addresses it links to: its sources.
+    pub urls: Vec<String>,
+}
+
+/// HTML with holes, each filled for the page or the feed it goes into: the base of
+/// relative links and the theme's accessible labels.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Html {
+    /// The HTML around the holes.
+    pub text: Box<str>,
+    /// Where the holes are, in order.
+    pub holes: Box<[Hole]>,
+}
+
+/// A place in [`Html`] filled at use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hole {
+    /// Byte offset in the text.
+    pub at: u32,
+    /// What goes there.
+    pub kind: HoleKind,
+}
+
+/// What goes in a [`Hole`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoleKind {
+    /// What a relative link or `#fragment` is relative to.
+    Base,
+    /// What a root-relative link (`/path`) is relative to.
+    Origin,
+    /// The accessible name of a table's scrolling region.
+    TableLabel,
+    /// The accessible name of a note's back-link, with its letter if it has several.
+    Backlink {
+        /// The note's number.
+        number: u32,
+        /// `a`, `b`, … when the note is referred to more than once.
+        letter: Option<u8>,
+    },
 }
 
 /// The whole site, typed and cross-checked.

@@ -312,7 +312,7 @@ pub fn parse_page(dir: &ContentDir, site: &SiteConfig, out: &mut Vec<Diagnostic>
             }
         };
         let slug = checked_slug(&file.path, raw.slug.as_ref(), &dir.name, split.yaml_line, out);
-        let (document, notes) = parse_markdown(&file.path, split.body, split.body_line);
+        let (document, notes) = parse_markdown(&file.path, split.body, split.body_line, &dir.name);
         out.extend(notes);
         translations.insert(
             lang.clone(),
@@ -413,7 +413,7 @@ fn parse_translation(file: &SourceFile, dir: &ContentDir, out: &mut Vec<Diagnost
         }
     }
     corrections.sort_by_key(|c| c.date);
-    let (document, notes) = parse_markdown(&file.path, split.body, split.body_line);
+    let (document, notes) = parse_markdown(&file.path, split.body, split.body_line, &dir.name);
     out.extend(notes);
     Some(Translation {
         lang: site_langs_ok,

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use crate::model::Note;
+use crate::render::html::NoteEvents;
 
 /// A problem found by the pass, at a byte offset of the Markdown body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub struct NotePass {
     /// The body without note definitions; references keep their normalised label.
     pub body: Vec<Event<'static>>,
     /// Referenced notes, numbered by first reference.
-    pub notes: Vec<Note>,
+    pub notes: Vec<NoteEvents>,
     /// Undefined references, duplicate definitions (errors) and unused notes (warnings).
     pub problems: Vec<NoteProblem>,
 }
@@ -135,7 +135,7 @@ pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> Not
     }
     for label in order {
         if let Some(def) = definitions.remove(&label) {
-            pass.notes.push(Note {
+            pass.notes.push(NoteEvents {
                 number: def.number.unwrap_or_default(),
                 references: counts.get(&label).copied().unwrap_or_default(),
                 label,

@@ -1,8 +1,8 @@
 //! Markdown → [`Document`]: pulldown-cmark events and our passes over them.
 //!
 //! Each pass is a pure function over events: footnotes ([`super::footnotes`]), heading
-//! ids, and links for bare URLs. HTML is written later, in `render`, because the same
-//! document is written once for the page and once, with absolute links, for feeds.
+//! ids, and links for bare URLs. The result is written as HTML at once
+//! ([`crate::render::html`]), with holes for what differs between the page and the feeds.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -11,7 +11,8 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Ta
 
 use super::footnotes::number_notes;
 use crate::error::{Diagnostic, SourceLocation};
-use crate::model::Document;
+use crate::model::{Document, Note};
+use crate::render::html::write_document;
 
 /// The Markdown extensions the site supports.
 pub fn options() -> Options {
@@ -22,9 +23,9 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Parses a body that starts on line `first_line` of `path`; returns the document and the
-/// diagnostics of its notes (errors and warnings).
-pub fn parse_markdown(path: &Path, body: &str, first_line: usize) -> (Document, Vec<Diagnostic>) {
+/// Parses a body that starts on line `first_line` of `path`; returns the document, whose
+/// element ids start with `prefix`, and the diagnostics of its notes (errors and warnings).
+pub fn parse_markdown(path: &Path, body: &str, first_line: usize, prefix: &str) -> (Document, Vec<Diagnostic>) {
     let events: Vec<_> = Parser::new_ext(body, options()).into_offset_iter().collect();
     let risky = risky_markup(&events);
     let pass = number_notes(body, events);
@@ -41,22 +42,42 @@ pub fn parse_markdown(path: &Path, body: &str, first_line: usize) -> (Document, 
             }
         })
         .collect();
-    // Documents stay in memory for the whole build: no spare capacity is kept.
-    let mut body = linkify(add_heading_ids(merge_text(pass.body)));
-    body.shrink_to_fit();
-    let notes = pass
-        .notes
-        .into_iter()
-        .map(|mut note| {
-            note.events = linkify(merge_text(note.events));
-            note.events.shrink_to_fit();
-            note
-        })
-        .collect();
+    let body = linkify(add_heading_ids(merge_text(pass.body)));
     let has_code = body
         .iter()
         .any(|e| matches!(e, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) if !lang.trim().is_empty()));
-    (Document { events: body, notes, has_code }, diagnostics)
+    let mut notes = pass.notes;
+    let sources: Vec<(String, Vec<String>)> = notes
+        .iter_mut()
+        .map(|note| {
+            note.events = linkify(merge_text(std::mem::take(&mut note.events)));
+            note_sources(&note.events)
+        })
+        .collect();
+    let numbers: Vec<(usize, usize)> = notes.iter().map(|n| (n.number, n.references)).collect();
+    let (body, html) = write_document(prefix, body, notes);
+    let notes = html
+        .into_iter()
+        .zip(numbers)
+        .zip(sources)
+        .map(|((html, (number, references)), (text, urls))| Note { number, references, html, text, urls })
+        .collect();
+    (Document { body, notes, has_code }, diagnostics)
+}
+
+/// A note's events as plain text, and the web addresses they link to.
+fn note_sources(events: &[Event<'_>]) -> (String, Vec<String>) {
+    let mut text = String::new();
+    let mut urls = Vec::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("http") => urls.push(dest_url.to_string()),
+            _ => {}
+        }
+    }
+    (text.trim().to_owned(), urls)
 }
 
 /// Raw HTML is allowed (staff write it), but scripts, inline event handlers and
@@ -276,14 +297,12 @@ fn find_url(text: &str) -> Option<(usize, usize)> {
 mod tests {
     use super::*;
 
-    fn html(events: Vec<Event<'static>>) -> String {
-        let mut s = String::new();
-        pulldown_cmark::html::push_html(&mut s, events.into_iter());
-        s
+    fn page(html: &crate::model::Html) -> String {
+        html.filled(&crate::render::html::Fill::page("Back", "Table"))
     }
 
     fn parse(md: &str) -> (Document, Vec<Diagnostic>) {
-        parse_markdown(Path::new("en.md"), md, 5)
+        parse_markdown(Path::new("en.md"), md, 5, "st")
     }
 
     #[test]
@@ -291,20 +310,23 @@ mod tests {
         let (doc, _) = parse(
             "See.[^a][^b]\n\n[^a]: State, 7 June 2019. www.state.gov/u-s-mexico-join-declaration/.\n\n[^b]: AFP. http://bit.ly/2xfX610.\n",
         );
-        assert_eq!(
-            html(doc.notes[0].events.clone()),
-            "<p>State, 7 June 2019. <a href=\"https://www.state.gov/u-s-mexico-join-declaration/\">www.state.gov/u-s-mexico-join-declaration/</a>.</p>\n"
+        let (first, second) = (page(&doc.notes[0].html), page(&doc.notes[1].html));
+        assert!(
+            first.starts_with("<p>State, 7 June 2019. <a href=\"https://www.state.gov/u-s-mexico-join-declaration/\">www.state.gov/u-s-mexico-join-declaration/</a>. <a href=\"#st-fnref-1\" role=\"doc-backlink\""),
+            "{first}"
         );
-        assert_eq!(
-            html(doc.notes[1].events.clone()),
-            "<p>AFP. <a href=\"http://bit.ly/2xfX610\">http://bit.ly/2xfX610</a>.</p>\n"
+        assert!(
+            second.starts_with("<p>AFP. <a href=\"http://bit.ly/2xfX610\">http://bit.ly/2xfX610</a>. <a "),
+            "{second}"
         );
+        assert_eq!(doc.notes[0].urls, ["https://www.state.gov/u-s-mexico-join-declaration/"]);
+        assert_eq!(doc.notes[1].text, "AFP. http://bit.ly/2xfX610.");
     }
 
     #[test]
     fn urls_in_links_and_code_stay_as_they_are() {
         let (doc, _) = parse("[www.a.org](https://a.org) `www.b.org`\n\n```\nhttp://c.org\n```\n");
-        let out = html(doc.events);
+        let out = page(&doc.body);
         assert_eq!(out.matches("<a ").count(), 1, "{out}");
     }
 
@@ -316,7 +338,7 @@ mod tests {
     #[test]
     fn headings_get_unique_ids() {
         let (doc, _) = parse("## Qué pedimos\n\n## Qué pedimos\n\n## Other {#custom}\n");
-        let out = html(doc.events);
+        let out = page(&doc.body);
         assert!(out.contains("<h2 id=\"qué-pedimos\">"), "{out}");
         assert!(out.contains("<h2 id=\"qué-pedimos-2\">"), "{out}");
         assert!(out.contains("<h2 id=\"custom\">"), "{out}");

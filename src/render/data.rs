@@ -3,8 +3,6 @@
 
 use std::borrow::Cow;
 
-use pulldown_cmark::{Event, Tag};
-
 use crate::model::{Lang, Note, SignatoryKind, Signer};
 
 // The records below are serialised straight to JSON. Their fields are in alphabetical
@@ -36,7 +34,7 @@ pub struct StatementRecord<'a> {
     pub id: &'a str,
     pub lang: &'a str,
     pub languages: &'a [VersionRecord<'a>],
-    pub notes: &'a [NoteRecord],
+    pub notes: &'a [NoteRecord<'a>],
     pub signatories: &'a [SignerRecord<'a>],
     pub summary: Option<&'a str>,
     pub tags: &'a [String],
@@ -61,17 +59,16 @@ pub struct VersionRecord<'a> {
 
 /// A note as plain text, with the addresses it cites.
 #[derive(Debug, serde::Serialize)]
-pub struct NoteRecord {
+pub struct NoteRecord<'a> {
     pub number: usize,
-    pub text: String,
-    pub urls: Vec<String>,
+    pub text: &'a str,
+    pub urls: &'a [String],
 }
 
-impl NoteRecord {
+impl<'a> NoteRecord<'a> {
     /// The record of `note`.
-    pub fn new(note: &Note) -> Self {
-        let (text, urls) = note_sources(note);
-        Self { number: note.number, text, urls }
+    pub fn new(note: &'a Note) -> Self {
+        Self { number: note.number, text: &note.text, urls: &note.urls }
     }
 }
 
@@ -218,21 +215,6 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(cell)
     }
-}
-
-/// A note as plain text, and the addresses it links to.
-pub fn note_sources(note: &Note) -> (String, Vec<String>) {
-    let mut text = String::new();
-    let mut urls = Vec::new();
-    for event in &note.events {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("http") => urls.push(dest_url.to_string()),
-            _ => {}
-        }
-    }
-    (text.trim().to_owned(), urls)
 }
 
 /// JSON that can sit inside `<script>`: `<`, `>` and `&` are written as `\u` escapes, which

@@ -1,53 +1,93 @@
-//! [`Document`] → HTML: note references, highlighted code, and fragment links.
+//! Markdown events → HTML, once per document, and that HTML filled in for each use.
 //!
-//! The writer is pulldown-cmark's; our events go in front of it. Element ids are prefixed
-//! with the statement id so two documents on one page never collide. With a `link_base`,
-//! every `#fragment` link becomes absolute, as feed readers need.
+//! The writer is pulldown-cmark's; our events go in front of it: note references,
+//! highlighted code, scrolling tables, and link openings. Element ids are prefixed with
+//! the statement id so two documents on one page never collide.
+//!
+//! A document is written once, when it is parsed, into [`Html`] with holes: the page
+//! fills them with nothing and the theme's labels, a feed with its page's address, so
+//! relative links become absolute as feed readers need. The events are not kept.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use crate::model::{Document, Note};
+use crate::model::{Hole, HoleKind, Html};
 
-/// How to write one document.
+/// What fills the holes of one use of a document.
 #[derive(Debug, Clone, Copy)]
-pub struct HtmlOptions<'a> {
-    /// Prefix of every generated id (the statement's id).
-    pub prefix: &'a str,
-    /// Put in front of `#fragment` links; empty on the page itself.
-    pub link_base: &'a str,
+pub struct Fill<'a> {
+    /// Put in front of relative links and `#fragment`s: empty on the page itself, the
+    /// page's absolute address (escaped for an attribute) in a feed.
+    pub base: &'a str,
+    /// Put in front of root-relative links (`/path`): empty on the page, the site's
+    /// origin in a feed.
+    pub origin: &'a str,
     /// Accessible name of a back-link; `{n}` is the note's number ("Back to reference {n}").
     pub backlink_label: &'a str,
     /// Accessible name of the scrolling region around a table ("Table").
     pub table_label: &'a str,
 }
 
-/// A document written as HTML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    /// The body.
-    pub body: String,
-    /// The notes, in number order.
-    pub notes: Vec<RenderedNote>,
+impl<'a> Fill<'a> {
+    /// For the document's own page: links stay as written.
+    pub fn page(backlink_label: &'a str, table_label: &'a str) -> Self {
+        Self { base: "", origin: "", backlink_label, table_label }
+    }
 }
 
-/// One note written as HTML, with the ids of the references that point to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedNote {
-    /// Its number.
+impl Html {
+    /// The HTML with its holes filled.
+    pub fn filled(&self, fill: &Fill<'_>) -> String {
+        let mut out = String::with_capacity(self.text.len() + 64 * self.holes.len());
+        self.fill_into(fill, &mut out);
+        out
+    }
+
+    /// Appends the HTML with its holes filled to `out`.
+    pub fn fill_into(&self, fill: &Fill<'_>, out: &mut String) {
+        let mut from = 0;
+        for hole in &self.holes {
+            let at = hole.at as usize;
+            out.push_str(&self.text[from..at]);
+            from = at;
+            match hole.kind {
+                HoleKind::Base => out.push_str(fill.base),
+                HoleKind::Origin => out.push_str(fill.origin),
+                HoleKind::TableLabel => {
+                    let _ = escape_html(&mut *out, fill.table_label);
+                }
+                HoleKind::Backlink { number, letter } => {
+                    let label = fill.backlink_label.replace("{n}", &number.to_string());
+                    let _ = escape_html(&mut *out, &label);
+                    if let Some(letter) = letter {
+                        out.push(' ');
+                        out.push(char::from(letter));
+                    }
+                }
+            }
+        }
+        out.push_str(&self.text[from..]);
+    }
+}
+
+/// A note's events, with its number and how often the body refers to it.
+#[derive(Debug, Clone)]
+pub struct NoteEvents {
+    /// Normalised (lower-case) label.
+    pub label: String,
+    /// 1-based number.
     pub number: usize,
-    /// Id of its list item.
-    pub id: String,
-    /// Its content.
-    pub html: String,
-    /// Ids of the references to it, in reading order.
-    pub references: Vec<String>,
+    /// How many times the body refers to it.
+    pub references: usize,
+    /// The note's content.
+    pub events: Vec<Event<'static>>,
 }
 
 /// Id of note `number`'s list item.
@@ -65,142 +105,252 @@ pub fn reference_id(prefix: &str, number: usize, k: usize) -> String {
     if k == 1 { format!("{prefix}-fnref-{number}") } else { format!("{prefix}-fnref-{number}-{k}") }
 }
 
-/// Writes a document and its notes.
-pub fn render_document(doc: &Document, options: HtmlOptions<'_>) -> Rendered {
-    let mut writer = Writer {
-        options,
-        numbers: doc.notes.iter().map(|n| (n.label.as_str(), n.number)).collect(),
-        seen: HashMap::new(),
-    };
-    let body = writer.write(&doc.events);
-    let notes = doc
-        .notes
-        .iter()
-        .map(|note: &Note| {
-            let references: Vec<String> =
-                (1..=note.references).map(|k| reference_id(options.prefix, note.number, k)).collect();
-            let html = writer.write(&with_backlinks(&note.events, note.number, &references, options));
-            RenderedNote { number: note.number, id: note_id(options.prefix, note.number), html, references }
+/// Ids of the references to note `number`, in reading order.
+pub fn reference_ids(prefix: &str, number: usize, references: usize) -> Vec<String> {
+    (1..=references).map(|k| reference_id(prefix, number, k)).collect()
+}
+
+/// Writes a body and its notes (in number order, each with its back-links); element ids
+/// start with `prefix`.
+pub fn write_document(prefix: &str, body: Vec<Event<'static>>, notes: Vec<NoteEvents>) -> (Html, Vec<Html>) {
+    let numbers = notes.iter().map(|n| (n.label.clone(), n.number)).collect();
+    let mut writer = Writer { prefix, numbers, seen: HashMap::new(), kinds: Vec::new() };
+    let events = writer.events(body);
+    let body = writer.finish(events);
+    let notes = notes
+        .into_iter()
+        .map(|note| {
+            let mut events = writer.events(note.events);
+            let links = writer.backlinks(note.number, note.references);
+            // At the end of the note's last paragraph, where readers expect them.
+            let at = match events.last() {
+                Some(Event::End(TagEnd::Paragraph)) => events.len() - 1,
+                _ => events.len(),
+            };
+            events.splice(at..at, links);
+            writer.finish(events)
         })
         .collect();
-    Rendered { body, notes }
+    (body, notes)
 }
 
-/// The note's events with its back-links (DPUB-ARIA `doc-backlink`) at the end of its
-/// last paragraph, where readers expect them.
-fn with_backlinks(
-    events: &[Event<'static>],
-    number: usize,
-    references: &[String],
-    options: HtmlOptions<'_>,
-) -> Vec<Event<'static>> {
-    let label = options.backlink_label.replace("{n}", &number.to_string());
-    let many = references.len() > 1;
-    let mut links = String::new();
-    // The accessible name contains the visible letter (WCAG 2.5.3, label in name).
-    for (k, id) in references.iter().enumerate() {
-        let letter = char::from(b'a' + (k % 26) as u8);
-        let (mark, name) = if many {
-            (format!("↩\u{fe0e}{letter}"), format!("{label} {letter}"))
-        } else {
-            ("↩\u{fe0e}".to_owned(), label.clone())
-        };
-        links.push_str(&format!(" <a href=\"{}#{id}\" role=\"doc-backlink\" aria-label=\"", options.link_base));
-        let _ = escape_html(&mut links, &name);
-        links.push_str(&format!("\">{mark}</a>"));
-    }
-    let mut out = events.to_vec();
-    let at = match out.last() {
-        Some(Event::End(TagEnd::Paragraph)) => out.len() - 1,
-        _ => out.len(),
-    };
-    out.insert(at, Event::InlineHtml(links.into()));
-    out
-}
+/// Marks a hole in the writer's output. It is recognised by its address, which no text
+/// of a document can have, so no content can forge a hole.
+static MARK: &str = "\u{0}hole\u{0}";
 
 struct Writer<'a> {
-    options: HtmlOptions<'a>,
-    numbers: HashMap<&'a str, usize>,
+    prefix: &'a str,
+    /// Note numbers by label.
+    numbers: HashMap<String, usize>,
+    /// References seen so far, by note number.
     seen: HashMap<usize, usize>,
+    /// The kinds of the holes marked so far in the events being written, in order.
+    kinds: Vec<HoleKind>,
 }
 
 impl Writer<'_> {
-    fn write(&mut self, events: &[Event<'static>]) -> String {
-        let mut out_events: Vec<Event<'_>> = Vec::with_capacity(events.len());
-        let mut code: Option<(String, String)> = None;
-        for event in events {
-            if let Some((lang, text)) = &mut code {
-                match event {
-                    Event::Text(t) => text.push_str(t),
-                    Event::End(TagEnd::CodeBlock) => {
-                        out_events.push(Event::Html(highlight(lang, text).into()));
-                        code = None;
-                    }
-                    _ => {}
-                }
-                continue;
-            }
+    /// A hole of `kind`: the mark, with its kind queued.
+    fn hole(&mut self, kind: HoleKind) -> Event<'static> {
+        self.kinds.push(kind);
+        Event::InlineHtml(CowStr::Borrowed(MARK))
+    }
+
+    /// Writes `events`, with the holes marked in them, as [`Html`].
+    fn finish(&mut self, events: Vec<Event<'static>>) -> Html {
+        let kinds = std::mem::take(&mut self.kinds);
+        let mut collector =
+            Collector { text: String::new(), holes: Vec::with_capacity(kinds.len()), kinds: kinds.into_iter() };
+        // The collector fails only on a mark without a kind, which `hole` rules out.
+        let _ = pulldown_cmark::html::write_html_fmt(&mut collector, events.into_iter());
+        Html { text: collector.text.into_boxed_str(), holes: collector.holes.into_boxed_slice() }
+    }
+
+    /// Note `number`'s back-links (DPUB-ARIA `doc-backlink`), one per reference, with
+    /// their accessible names left as holes.
+    fn backlinks(&mut self, number: usize, references: usize) -> Vec<Event<'static>> {
+        let many = references > 1;
+        let mut links = Vec::with_capacity(5 * references);
+        for k in 1..=references {
+            // The accessible name contains the visible letter (WCAG 2.5.3, label in name).
+            let letter = many.then(|| b'a' + ((k - 1) % 26) as u8);
+            let mark = match letter {
+                Some(letter) => format!("↩\u{fe0e}{}", char::from(letter)),
+                None => "↩\u{fe0e}".to_owned(),
+            };
+            links.push(Event::InlineHtml(" <a href=\"".into()));
+            links.push(self.hole(HoleKind::Base));
+            let id = reference_id(self.prefix, number, k);
+            links.push(Event::InlineHtml(format!("#{id}\" role=\"doc-backlink\" aria-label=\"").into()));
+            let number = u32::try_from(number).unwrap_or(u32::MAX);
+            links.push(self.hole(HoleKind::Backlink { number, letter }));
+            links.push(Event::InlineHtml(format!("\">{mark}</a>").into()));
+        }
+        links
+    }
+
+    /// Our events in front of pulldown-cmark's writer.
+    fn events(&mut self, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+        let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
+        let mut events = events.into_iter();
+        while let Some(event) = events.next() {
             match event {
                 // A wide table scrolls inside a focusable region, so keyboards reach it too.
                 Event::Start(Tag::Table(_)) => {
-                    let mut open =
-                        String::from("<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
-                    let _ = escape_html(&mut open, self.options.table_label);
-                    open.push_str("\">\n");
-                    out_events.push(Event::Html(open.into()));
-                    out_events.push(event.clone());
+                    out.push(Event::Html(
+                        "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"".into(),
+                    ));
+                    out.push(self.hole(HoleKind::TableLabel));
+                    out.push(Event::Html("\">\n".into()));
+                    out.push(event);
                 }
                 Event::End(TagEnd::Table) => {
-                    out_events.push(event.clone());
-                    out_events.push(Event::Html("</div>\n".into()));
+                    out.push(event);
+                    out.push(Event::Html("</div>\n".into()));
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or_default().to_owned(),
-                        CodeBlockKind::Indented => String::new(),
+                    let lang = match &kind {
+                        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or_default(),
+                        CodeBlockKind::Indented => "",
                     };
-                    code = Some((lang, String::new()));
-                }
-                Event::FootnoteReference(label) => {
-                    let markup = match self.numbers.get(label.as_ref()) {
-                        Some(&number) => {
-                            let k = self.seen.entry(number).or_default();
-                            *k += 1;
-                            let prefix = self.options.prefix;
-                            format!(
-                                "<sup class=\"noteref\"><a id=\"{}\" href=\"{}#{}\" role=\"doc-noteref\">{number}</a></sup>",
-                                reference_id(prefix, number, *k),
-                                self.options.link_base,
-                                note_id(prefix, number),
-                            )
+                    let mut code = String::new();
+                    for event in events.by_ref() {
+                        match event {
+                            Event::Text(t) => code.push_str(&t),
+                            Event::End(TagEnd::CodeBlock) => break,
+                            _ => {}
                         }
-                        // The footnote pass reports undefined labels; keep the text if one slips by.
-                        None => format!("[^{label}]"),
-                    };
-                    out_events.push(Event::InlineHtml(markup.into()));
+                    }
+                    out.push(Event::Html(highlight(lang, &code).into()));
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) if !self.options.link_base.is_empty() => {
-                    out_events.push(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: absolute(self.options.link_base, dest_url).into(),
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
+                Event::FootnoteReference(label) => match self.reference(&label) {
+                    Some((id, number)) => {
+                        out.push(Event::InlineHtml(format!("<sup class=\"noteref\"><a id=\"{id}\" href=\"").into()));
+                        out.push(self.hole(HoleKind::Base));
+                        let note = note_id(self.prefix, number);
+                        out.push(Event::InlineHtml(
+                            format!("#{note}\" role=\"doc-noteref\">{number}</a></sup>").into(),
+                        ));
+                    }
+                    // The footnote pass reports undefined labels; keep the text if one slips by.
+                    None => out.push(Event::InlineHtml(format!("[^{label}]").into())),
+                },
+                Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+                    let mut open = String::from("<a href=\"");
+                    if link_type == LinkType::Email {
+                        open.push_str("mailto:");
+                    }
+                    out.push(Event::InlineHtml(open.into()));
+                    if link_type != LinkType::Email
+                        && let Some(kind) = relative_kind(&dest_url)
+                    {
+                        out.push(self.hole(kind));
+                    }
+                    out.push(Event::InlineHtml(link_rest(&dest_url, &title, None).into()));
                 }
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) if !self.options.link_base.is_empty() => {
-                    out_events.push(Event::Start(Tag::Image {
-                        link_type: *link_type,
-                        dest_url: absolute(self.options.link_base, dest_url).into(),
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
+                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                    out.push(Event::InlineHtml("<img src=\"".into()));
+                    if let Some(kind) = relative_kind(&dest_url) {
+                        out.push(self.hole(kind));
+                    }
+                    let alt = self.alt_text(&mut events);
+                    out.push(Event::InlineHtml(link_rest(&dest_url, &title, Some(&alt)).into()));
                 }
-                other => out_events.push(other.clone()),
+                other => out.push(other),
             }
         }
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
-        html
+        out
+    }
+
+    /// The id of the next reference to the note labelled `label`, and its number.
+    fn reference(&mut self, label: &str) -> Option<(String, usize)> {
+        let number = *self.numbers.get(label)?;
+        let k = self.seen.entry(number).or_default();
+        *k += 1;
+        Some((reference_id(self.prefix, number, *k), number))
+    }
+
+    /// An image's description, up to its end, escaped for the `alt` attribute as
+    /// pulldown-cmark writes it: text only, markup dropped.
+    fn alt_text(&mut self, events: &mut impl Iterator<Item = Event<'static>>) -> String {
+        let mut alt = String::new();
+        let mut depth = 0usize;
+        for event in events.by_ref() {
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) if depth == 0 => break,
+                Event::End(_) => depth -= 1,
+                Event::Text(t)
+                | Event::Code(t)
+                | Event::InlineHtml(t)
+                | Event::InlineMath(t)
+                | Event::DisplayMath(t) => {
+                    let _ = escape_html(&mut alt, &t);
+                }
+                Event::SoftBreak | Event::HardBreak | Event::Rule => alt.push(' '),
+                Event::FootnoteReference(label) => {
+                    if let Some((_, number)) = self.reference(&label) {
+                        let _ = write!(alt, "[{number}]");
+                    }
+                }
+                Event::Html(_) | Event::TaskListMarker(_) => {}
+            }
+        }
+        alt
+    }
+}
+
+/// The rest of a link or image opening tag after the `href`/`src` prefix: the escaped
+/// address, the image's `alt`, the title.
+fn link_rest(dest: &str, title: &str, alt: Option<&str>) -> String {
+    let mut rest = String::with_capacity(dest.len() + title.len() + 8);
+    let _ = escape_href(&mut rest, dest);
+    if let Some(alt) = alt {
+        rest.push_str("\" alt=\"");
+        rest.push_str(alt);
+    }
+    if !title.is_empty() {
+        rest.push_str("\" title=\"");
+        let _ = escape_html(&mut rest, title);
+    }
+    rest.push_str(if alt.is_some() { "\" />" } else { "\">" });
+    rest
+}
+
+/// Which hole goes in front of a link to `dest`: none for an address with a scheme or a
+/// host (`//…`), the origin for a root-relative path, the page for the rest.
+fn relative_kind(dest: &str) -> Option<HoleKind> {
+    if has_scheme(dest) || dest.starts_with("//") {
+        None
+    } else if dest.starts_with('/') {
+        Some(HoleKind::Origin)
+    } else {
+        Some(HoleKind::Base)
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    dest.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// Takes the writer's output, turning each [`MARK`] into a hole of the next queued kind.
+struct Collector {
+    text: String,
+    holes: Vec<Hole>,
+    kinds: std::vec::IntoIter<HoleKind>,
+}
+
+impl std::fmt::Write for Collector {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if std::ptr::eq(s, MARK) {
+            let kind = self.kinds.next().ok_or(std::fmt::Error)?;
+            let at = u32::try_from(self.text.len()).map_err(|_| std::fmt::Error)?;
+            self.holes.push(Hole { at, kind });
+        } else {
+            self.text.push_str(s);
+        }
+        Ok(())
     }
 }
 
@@ -215,18 +365,17 @@ pub fn escape(text: &str) -> String {
 /// `dest` resolved against the page at `base` (an absolute URL ending with `/`):
 /// `#x`, `/path` and `file.pdf` become absolute; addresses with a scheme stay as they are.
 pub fn absolute(base: &str, dest: &str) -> String {
-    let has_scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    });
-    if has_scheme || dest.starts_with("//") {
-        return dest.to_owned();
+    match relative_kind(dest) {
+        None => dest.to_owned(),
+        Some(HoleKind::Origin) => format!("{}{dest}", origin(base)),
+        Some(_) => format!("{base}{dest}"),
     }
-    if let Some(path) = dest.strip_prefix('/') {
-        let origin_end = base.find("://").map_or(0, |i| i + 3);
-        let origin = base[origin_end..].find('/').map_or(base, |i| &base[..origin_end + i]);
-        return format!("{origin}/{path}");
-    }
-    format!("{base}{dest}")
+}
+
+/// The scheme and host of an absolute URL (`https://e.org` of `https://e.org/a/`).
+pub fn origin(url: &str) -> &str {
+    let host_start = url.find("://").map_or(0, |i| i + 3);
+    url[host_start..].find('/').map_or(url, |i| &url[..host_start + i])
 }
 
 /// The syntax definitions, loaded the first time a page has code.
@@ -271,40 +420,69 @@ mod tests {
     use crate::parse::markdown::parse_markdown;
     use std::path::Path;
 
-    fn render(md: &str, link_base: &str) -> Rendered {
-        let (doc, _) = parse_markdown(Path::new("en.md"), md, 1);
-        render_document(
-            &doc,
-            HtmlOptions { prefix: "st", link_base, backlink_label: "Back to {n}", table_label: "Table" },
-        )
+    /// The body and the notes of `md`, filled for the page (no `link_base`) or a feed.
+    fn render(md: &str, link_base: &str) -> (String, Vec<String>) {
+        let (doc, _) = parse_markdown(Path::new("en.md"), md, 1, "st");
+        let fill =
+            Fill { base: link_base, origin: origin(link_base), backlink_label: "Back to {n}", table_label: "Table" };
+        (doc.body.filled(&fill), doc.notes.iter().map(|n| n.html.filled(&fill)).collect())
     }
 
     #[test]
     fn references_are_numbered_links_with_unique_ids() {
-        let out = render("A[^x] B[^y] C[^x].\n\n[^x]: X.\n[^y]: Y.\n", "");
+        let (body, notes) = render("A[^x] B[^y] C[^x].\n\n[^x]: X.\n[^y]: Y.\n", "");
         assert_eq!(
-            out.body,
+            body,
             "<p>A<sup class=\"noteref\"><a id=\"st-fnref-1\" href=\"#st-fn-1\" role=\"doc-noteref\">1</a></sup> \
              B<sup class=\"noteref\"><a id=\"st-fnref-2\" href=\"#st-fn-2\" role=\"doc-noteref\">2</a></sup> \
              C<sup class=\"noteref\"><a id=\"st-fnref-1-2\" href=\"#st-fn-1\" role=\"doc-noteref\">1</a></sup>.</p>\n"
         );
-        assert_eq!(out.notes[0].references, ["st-fnref-1", "st-fnref-1-2"]);
         assert_eq!(
-            out.notes[0].html,
+            notes[0],
             "<p>X. <a href=\"#st-fnref-1\" role=\"doc-backlink\" aria-label=\"Back to 1 a\">↩\u{fe0e}a</a> \
              <a href=\"#st-fnref-1-2\" role=\"doc-backlink\" aria-label=\"Back to 1 b\">↩\u{fe0e}b</a></p>\n"
         );
         assert_eq!(
-            out.notes[1].html,
+            notes[1],
             "<p>Y. <a href=\"#st-fnref-2\" role=\"doc-backlink\" aria-label=\"Back to 2\">↩\u{fe0e}</a></p>\n"
         );
     }
 
     #[test]
     fn a_link_base_makes_fragment_links_absolute() {
-        let out = render("A[^x] and [up](#top).\n\n[^x]: X.\n", "https://e.org/en/s/a/");
-        assert!(out.body.contains("href=\"https://e.org/en/s/a/#st-fn-1\""), "{}", out.body);
-        assert!(out.body.contains("href=\"https://e.org/en/s/a/#top\""), "{}", out.body);
+        let (body, notes) =
+            render("A[^x] and [up](#top), [about](/en/about/), <a@b.org>.\n\n[^x]: X.\n", "https://e.org/en/s/a/");
+        assert!(body.contains("href=\"https://e.org/en/s/a/#st-fn-1\""), "{body}");
+        assert!(body.contains("href=\"https://e.org/en/s/a/#top\""), "{body}");
+        assert!(body.contains("href=\"https://e.org/en/about/\""), "{body}");
+        assert!(body.contains("href=\"mailto:a@b.org\""), "{body}");
+        assert!(notes[0].contains("href=\"https://e.org/en/s/a/#st-fnref-1\""), "{}", notes[0]);
+    }
+
+    #[test]
+    fn images_and_tables_are_written_as_pulldown_cmark_writes_them() {
+        let md = "![A *b* `c`](img/x.png \"T\") ![d](/abs.png) [e](f.pdf \"F\")\n\n| a |\n|---|\n| b |\n";
+        let (body, _) = render(md, "");
+        let mut plain = String::new();
+        pulldown_cmark::html::push_html(
+            &mut plain,
+            pulldown_cmark::Parser::new_ext(md, crate::parse::markdown::options()),
+        );
+        let region = "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">\n";
+        assert_eq!(body.replace(region, "").replace("</div>\n", ""), plain);
+
+        let (feed, _) = render(md, "https://e.org/en/s/a/");
+        assert!(feed.contains("<img src=\"https://e.org/en/s/a/img/x.png\" alt=\"A b c\" title=\"T\" />"), "{feed}");
+        assert!(feed.contains("<img src=\"https://e.org/abs.png\" alt=\"d\" />"), "{feed}");
+        assert!(feed.contains("<a href=\"https://e.org/en/s/a/f.pdf\" title=\"F\">e</a>"), "{feed}");
+    }
+
+    #[test]
+    fn no_text_makes_a_hole() {
+        let (doc, _) =
+            parse_markdown(Path::new("en.md"), "a\u{0}hole\u{0}b <span>\u{0}hole\u{0}</span> [x](y)\n", 1, "st");
+        assert_eq!(doc.body.holes.len(), 1, "only the link's: {:?}", doc.body);
+        assert!(doc.body.text.contains("hole"), "{:?}", doc.body);
     }
 
     #[test]
@@ -319,12 +497,8 @@ mod tests {
 
     #[test]
     fn known_languages_are_highlighted_with_classes_and_others_escaped() {
-        let out = render("```rust\nfn main() {}\n```\n\n```nope\n<b>\n```\n", "");
-        assert!(out.body.contains("<span class=\"hl-source hl-rust\">"), "{}", out.body);
-        assert!(
-            out.body.contains("<pre class=\"code\" data-lang=\"nope\"><code>&lt;b&gt;\n</code></pre>"),
-            "{}",
-            out.body
-        );
+        let (body, _) = render("```rust\nfn main() {}\n```\n\n```nope\n<b>\n```\n", "");
+        assert!(body.contains("<span class=\"hl-source hl-rust\">"), "{body}");
+        assert!(body.contains("<pre class=\"code\" data-lang=\"nope\"><code>&lt;b&gt;\n</code></pre>"), "{body}");
     }
 }

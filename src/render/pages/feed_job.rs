@@ -6,7 +6,7 @@ use super::Shared;
 use crate::error::Error;
 use crate::model::{Lang, Statement, Translation};
 use crate::render::feeds::{self, FeedEntry, FeedMeta};
-use crate::render::html::{HtmlOptions, escape, render_document};
+use crate::render::html::{Fill, escape, note_id, origin};
 use crate::render::i18n::I18n;
 use crate::render::plan::last_change;
 use crate::render::urls::Urls;
@@ -57,13 +57,14 @@ impl Shared<'_> {
 
     fn feed_entry(&self, statement: &Statement, t: &Translation, strings: &I18n) -> FeedEntry {
         let url = self.urls.absolute(&Urls::statement(&t.lang, &t.slug));
-        let options = HtmlOptions {
-            prefix: &statement.id,
-            link_base: &url,
+        let mut base = String::with_capacity(url.len());
+        let _ = pulldown_cmark_escape::escape_href(&mut base, &url);
+        let fill = Fill {
+            base: &base,
+            origin: origin(&base),
             backlink_label: strings.text("back_to_reference"),
             table_label: strings.text("table"),
         };
-        let rendered = render_document(&t.document, options);
         let mut content = String::new();
         for c in &t.corrections {
             let line =
@@ -75,11 +76,13 @@ impl Shared<'_> {
         if let Some(addressee) = &t.addressee {
             content.push_str(&format!("<p>{}</p>\n", escape(addressee)));
         }
-        content.push_str(&rendered.body);
-        if !rendered.notes.is_empty() {
+        t.document.body.fill_into(&fill, &mut content);
+        if !t.document.notes.is_empty() {
             content.push_str(&format!("<h2>{}</h2>\n<ol>\n", escape(strings.text("notes"))));
-            for n in &rendered.notes {
-                content.push_str(&format!("<li id=\"{}\">{}</li>\n", n.id, n.html));
+            for n in &t.document.notes {
+                content.push_str(&format!("<li id=\"{}\">", note_id(&statement.id, n.number)));
+                n.html.fill_into(&fill, &mut content);
+                content.push_str("</li>\n");
             }
             content.push_str("</ol>\n");
         }

@@ -18,7 +18,7 @@ use tera::Context;
 use super::collate::NameOrder;
 use super::data::{self};
 use super::feeds::{self};
-use super::html::{HtmlOptions, absolute, render_document};
+use super::html::{Fill, absolute};
 use super::i18n::I18n;
 use super::plan::{Job, Plan, Version, page_file};
 use super::sitemap;
@@ -295,14 +295,9 @@ impl<'a> Shared<'a> {
     fn plain_page(&self, i: usize, lang: &Lang) -> PageContext {
         let page = &self.corpus.pages[i];
         let t = &page.translations[lang];
-        let options = HtmlOptions {
-            prefix: &page.id,
-            link_base: "",
-            backlink_label: self.t(lang).text("back_to_reference"),
-            table_label: self.t(lang).text("table"),
-        };
-        let rendered = render_document(&t.document, options);
-        PageContext::new("page", &t.title, t.summary.as_deref().unwrap_or_default(), json!({ "body": rendered.body }))
+        let strings = self.t(lang);
+        let body = t.document.body.filled(&Fill::page(strings.text("back_to_reference"), strings.text("table")));
+        PageContext::new("page", &t.title, t.summary.as_deref().unwrap_or_default(), json!({ "body": body }))
     }
 
     fn notice(&self, statement: &Statement, lang: &Lang) -> PageContext {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{PageContext, Shared};
 use crate::model::{Lang, Signatory, SignatoryKind, Signer, Statement, Translation};
 use crate::render::data::{self, SignerRecord};
-use crate::render::html::{HtmlOptions, notes_heading_id, render_document};
+use crate::render::html::{Fill, note_id, notes_heading_id, reference_ids};
 use crate::render::plan::{Version, last_change};
 use crate::render::urls::Urls;
 
@@ -15,17 +15,20 @@ impl<'a> Shared<'a> {
     pub(super) fn statement(&self, statement: &Statement, lang: &Lang) -> PageContext {
         let t: &Translation = &statement.translations[lang];
         let strings = self.t(lang);
-        let options = HtmlOptions {
-            prefix: &statement.id,
-            link_base: "",
-            backlink_label: strings.text("back_to_reference"),
-            table_label: strings.text("table"),
-        };
-        let rendered = render_document(&t.document, options);
-        let notes: Vec<Value> = rendered
+        let fill = Fill::page(strings.text("back_to_reference"), strings.text("table"));
+        let body = t.document.body.filled(&fill);
+        let notes: Vec<Value> = t
+            .document
             .notes
             .iter()
-            .map(|n| json!({ "id": n.id, "number": n.number, "html": n.html, "references": n.references }))
+            .map(|n| {
+                json!({
+                    "id": note_id(&statement.id, n.number),
+                    "number": n.number,
+                    "html": n.html.filled(&fill),
+                    "references": reference_ids(&statement.id, n.number, n.references),
+                })
+            })
             .collect();
 
         let signers = self.sorted_signers(statement, lang);
@@ -109,7 +112,7 @@ impl<'a> Shared<'a> {
             dateline,
             date_iso: self.iso(statement.date),
             updated: updated.map(|u| json!({ "iso": self.iso(u), "display": strings.date(self.local_date(u)) })),
-            body: &rendered.body,
+            body: &body,
             notes,
             notes_id: notes_heading_id(&statement.id),
             signers_summary,
@@ -202,7 +205,7 @@ impl<'a> Shared<'a> {
         (published, modified): (&'v str, &'v str),
         signers: &'v [SignerRecord<'v>],
         versions: &'v [data::VersionRecord<'v>],
-        notes: &'v [data::NoteRecord],
+        notes: &'v [data::NoteRecord<'v>],
     ) -> data::Article<'v>
     where
         'a: 'v,
@@ -210,7 +213,7 @@ impl<'a> Shared<'a> {
         let site = &self.corpus.site;
         let citations = notes
             .iter()
-            .flat_map(|n| n.urls.iter().map(|u| data::Citation { kind: "CreativeWork", name: &n.text, url: u }))
+            .flat_map(|n| n.urls.iter().map(|u| data::Citation { kind: "CreativeWork", name: n.text, url: u }))
             .collect();
         let translations: Vec<data::ArticleVersion<'_>> = versions
             .iter()
