@@ -74,9 +74,10 @@ pub struct Report {
 /// Loads and parses the site and its theme.
 fn prepare(options: &BuildOptions) -> Result<(load::SourceTree, model::Corpus, render::Theme, RenderOptions)> {
     let mut timer = StageTimer::from_env();
-    let tree = load::load(&options.root)?;
+    let mut tree = load::load(&options.root)?;
     timer.lap("load");
-    let corpus = parse::parse(&tree).map_err(Error::Content)?;
+    // Statements' assets are copied into the corpus, their text parsed into it.
+    let corpus = parse::parse_and_forget(&mut tree).map_err(Error::Content)?;
     timer.lap("parse");
     let theme = render::load_theme(&tree, &corpus.site).map_err(|mut d| {
         d.extend(corpus.warnings.clone());
@@ -121,7 +122,6 @@ impl render::Sink for Output<'_> {
 /// Renders the site into `staging` (or nowhere, for `check`) and checks its links.
 fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Report> {
     let (mut tree, corpus, theme, render_options) = prepare(options)?;
-    // Statements' assets were copied into the corpus, their text parsed into it.
     tree.forget_content();
     let mut timer = StageTimer::from_env();
     let scope = links::LinkScope::of(&corpus, &tree, &render_options);

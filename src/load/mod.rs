@@ -7,6 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Error, Result, SourceLocation};
@@ -79,16 +80,19 @@ impl SourceTree {
     /// Drops the text and files of every content folder once the corpus holds what it
     /// needs: a build keeps the parsed site, not its sources too. Their paths stay.
     pub fn forget_content(&mut self) {
-        for dir in self.statements.iter_mut().chain(&mut self.pages) {
-            for file in &mut dir.texts {
-                file.text = String::new();
-            }
-            dir.assets = Vec::new();
-        }
+        self.statements.iter_mut().chain(&mut self.pages).for_each(ContentDir::forget_content);
     }
 }
 
 impl ContentDir {
+    /// Drops its text and files; their paths stay.
+    pub fn forget_content(&mut self) {
+        for file in &mut self.texts {
+            file.text = String::new();
+        }
+        self.assets = Vec::new();
+    }
+
     /// The text file called `name` in this folder.
     pub fn text(&self, name: &str) -> Option<&SourceFile> {
         self.texts.iter().find(|f| f.path.file_name().is_some_and(|n| n == name))
@@ -180,7 +184,7 @@ impl Loader {
         if !base.is_dir() {
             return Ok(Vec::new());
         }
-        let mut dirs = Vec::new();
+        let mut wanted = Vec::new();
         for entry in sorted_entries(&base)? {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
@@ -188,8 +192,26 @@ impl Loader {
                 continue;
             }
             if path.is_dir() {
-                dirs.push(self.content_dir(name, path)?);
+                wanted.push((name, path));
             }
+        }
+        // Read in parallel: each folder's text is then parsed, and dropped, on a thread
+        // that can reuse its memory.
+        let read: Vec<(Result<ContentDir>, Vec<Diagnostic>)> = wanted
+            .into_par_iter()
+            .map(|(name, path)| {
+                let mut loader = Loader {
+                    root: self.root.clone(),
+                    canonical_root: self.canonical_root.clone(),
+                    problems: Vec::new(),
+                };
+                (loader.content_dir(name, path), loader.problems)
+            })
+            .collect();
+        let mut dirs = Vec::with_capacity(read.len());
+        for (dir, problems) in read {
+            self.problems.extend(problems);
+            dirs.push(dir?);
         }
         Ok(dirs)
     }

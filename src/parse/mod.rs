@@ -21,10 +21,45 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
 use crate::load::{ContentDir, REGISTRY_FILE, SITE_FILE, SourceTree};
-use crate::model::{Corpus, Lang, Registry, Translation};
+use crate::model::{Corpus, Lang, Registry, SiteConfig, Statement, Translation};
 
 /// Parses and cross-checks the whole site.
 pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
+    parse_with(tree, |site, registry| tree.statements.par_iter().map(|dir| parse_one(dir, site, registry)).collect())
+}
+
+/// Parses the site as [`parse`] does, dropping each statement folder's text and files as
+/// soon as it is parsed, on the thread that parsed it: a build keeps the parsed site, not
+/// its sources too. The folders' paths stay in `tree`.
+pub fn parse_and_forget(tree: &mut SourceTree) -> Result<Corpus, Diagnostics> {
+    let mut dirs = std::mem::take(&mut tree.statements);
+    let corpus = parse_with(tree, |site, registry| {
+        dirs.par_iter_mut()
+            .map(|dir| {
+                let parsed = parse_one(dir, site, registry);
+                dir.forget_content();
+                parsed
+            })
+            .collect()
+    });
+    tree.statements = dirs;
+    corpus
+}
+
+/// A statement folder parsed, with its diagnostics.
+type Parsed = (Option<Statement>, Vec<Diagnostic>);
+
+fn parse_one(dir: &ContentDir, site: &SiteConfig, registry: &Registry) -> Parsed {
+    let mut out = Vec::new();
+    let statement = content::parse_statement(dir, site, registry, &mut out);
+    (statement, out)
+}
+
+/// Parses the site, its statement folders by `statements`.
+fn parse_with(
+    tree: &SourceTree,
+    statements: impl FnOnce(&SiteConfig, &Registry) -> Vec<Parsed>,
+) -> Result<Corpus, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     diagnostics.extend(tree.problems.iter().cloned());
 
@@ -56,15 +91,7 @@ pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
         }
     };
 
-    let statements: Vec<_> = tree
-        .statements
-        .par_iter()
-        .map(|dir| {
-            let mut out = Vec::new();
-            let statement = content::parse_statement(dir, &site, &registry, &mut out);
-            (statement, out)
-        })
-        .collect();
+    let statements = statements(&site, &registry);
     let pages: Vec<_> = tree
         .pages
         .par_iter()
