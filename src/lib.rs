@@ -131,8 +131,7 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Repor
         staging,
         index: std::sync::Mutex::new(links::LinkIndex::default()),
     };
-    let cache = render::RenderCache::off();
-    let counts = render::render_into(&corpus, &theme, &render_options, &cache, None, &output).map_err(|e| match e {
+    let counts = render::render_into(&corpus, &theme, &render_options, None, &output).map_err(|e| match e {
         Error::Content(mut d) => {
             d.extend(corpus.warnings.clone());
             Error::Content(d)

@@ -3,16 +3,16 @@
 //! read them back with feed-rs, and CI with feedparser and xmllint.
 //!
 //! An entry carries both the summary and the full text. The full text is the statement
-//! written again with every `#fragment` and relative link made absolute, so note
-//! references work inside a feed reader, followed by the notes and any corrections.
+//! with every `#fragment` and relative link made absolute, so note references work inside
+//! a feed reader, followed by the notes and any corrections. It is written anew for each
+//! feed that needs it, so a language's feeds never hold every statement's text at once.
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
 /// One statement as a feed entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeedEntry {
+pub struct FeedEntry<'a> {
     /// Stable id: a `tag:` URI built from the host, the date and the statement's folder.
     pub id: String,
     /// Title.
@@ -21,8 +21,8 @@ pub struct FeedEntry {
     pub url: String,
     /// Summary, if the statement has one.
     pub summary: Option<String>,
-    /// Full text as HTML, links absolute.
-    pub content_html: String,
+    /// Writes the full text as HTML, links absolute.
+    pub content: Content<'a>,
     /// Publication instant.
     pub published: Timestamp,
     /// Last update (a correction or `updated:`), at least the publication.
@@ -31,9 +31,21 @@ pub struct FeedEntry {
     pub tags: Vec<String>,
 }
 
-impl AsRef<FeedEntry> for FeedEntry {
-    fn as_ref(&self) -> &FeedEntry {
-        self
+/// Appends an entry's full text to a buffer.
+pub type Content<'a> = Box<dyn Fn(&mut String) + 'a>;
+
+impl FeedEntry<'_> {
+    /// The full text, written into `buffer` (cleared first).
+    fn text<'b>(&self, buffer: &'b mut String) -> &'b str {
+        buffer.clear();
+        (self.content)(buffer);
+        buffer
+    }
+}
+
+impl std::fmt::Debug for FeedEntry<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeedEntry").field("id", &self.id).field("url", &self.url).finish_non_exhaustive()
     }
 }
 
@@ -68,18 +80,19 @@ pub fn entry_id(base_url: &str, date: &str, statement_id: &str, lang: &str) -> S
 ///
 /// RSS and Atom are written directly: the feeds hold the full text of every statement,
 /// and building them as element trees first would copy all of it once more.
-pub fn rss(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
-    let mut out = String::with_capacity(feed_capacity(entries));
+pub fn rss(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> String {
+    let mut text = String::new();
+    let mut out = String::with_capacity(feed_capacity(entries, &mut text).0);
     out.push_str(r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>"#);
     element(&mut out, "title", &meta.title);
     element(&mut out, "link", &meta.home_url);
     element(&mut out, "description", &meta.description);
     element(&mut out, "language", &meta.lang);
-    if let Some(updated) = entries.iter().map(|e| e.as_ref().updated).max() {
+    if let Some(updated) = entries.iter().map(|e| e.updated).max() {
         element(&mut out, "lastBuildDate", &rfc2822(updated, &meta.timezone));
     }
     element(&mut out, "generator", "undersigned");
-    for e in entries.iter().map(AsRef::as_ref) {
+    for e in entries {
         out.push_str("<item>");
         element(&mut out, "title", &e.title);
         element(&mut out, "link", &e.url);
@@ -93,7 +106,7 @@ pub fn rss(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
         escape_xml(&mut out, &e.id);
         out.push_str("</guid>");
         element(&mut out, "pubDate", &rfc2822(e.published, &meta.timezone));
-        cdata(&mut out, "content:encoded", &e.content_html);
+        cdata(&mut out, "content:encoded", e.text(&mut text));
         out.push_str("</item>");
     }
     out.push_str("</channel></rss>");
@@ -101,11 +114,11 @@ pub fn rss(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
 }
 
 /// Atom 1.0, with `xml:lang` on the feed.
-pub fn atom(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
+pub fn atom(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> String {
     // Escaped HTML is longer than the HTML: reserve what it takes, so the feed (the
     // largest file of a site) is never copied into a buffer twice its size.
-    let escaped: usize = entries.iter().map(|e| escaped_len(&e.as_ref().content_html) + 1024).sum();
-    let mut out = String::with_capacity(escaped + 4096);
+    let mut text = String::new();
+    let mut out = String::with_capacity(feed_capacity(entries, &mut text).1);
     let link = |out: &mut String, href: &str, rel: &str, mime: &str| {
         out.push_str("<link href=\"");
         escape_xml(out, href);
@@ -118,13 +131,13 @@ pub fn atom(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
     out.push_str("\">");
     element(&mut out, "title", &meta.title);
     element(&mut out, "id", &meta.atom_url);
-    let updated = entries.iter().map(|e| e.as_ref().updated).max().unwrap_or(Timestamp::UNIX_EPOCH);
+    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(Timestamp::UNIX_EPOCH);
     element(&mut out, "updated", &rfc3339(updated, &meta.timezone));
     element(&mut out, "generator", "undersigned");
     link(&mut out, &meta.atom_url, "self", "application/atom+xml");
     link(&mut out, &meta.home_url, "alternate", "text/html");
     element(&mut out, "subtitle", &meta.description);
-    for e in entries.iter().map(AsRef::as_ref) {
+    for e in entries {
         out.push_str("<entry>");
         element(&mut out, "title", &e.title);
         element(&mut out, "id", &e.id);
@@ -142,16 +155,19 @@ pub fn atom(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
         out.push_str("<content xml:lang=\"");
         escape_xml(&mut out, &meta.lang);
         out.push_str("\" type=\"html\">");
-        escape_xml(&mut out, &e.content_html);
+        escape_xml(&mut out, e.text(&mut text));
         out.push_str("</content></entry>");
     }
     out.push_str("</feed>");
     out
 }
 
-/// Room for a feed: its entries' text, and some.
-fn feed_capacity(entries: &[impl AsRef<FeedEntry>]) -> usize {
-    entries.iter().map(|e| e.as_ref().content_html.len() + 1024).sum::<usize>() + 4096
+/// Room for a feed: its entries' text, and some; as it is, and escaped for XML.
+fn feed_capacity(entries: &[FeedEntry<'_>], buffer: &mut String) -> (usize, usize) {
+    entries.iter().fold((4096, 4096), |(plain, escaped), e| {
+        let text = e.text(buffer);
+        (plain + text.len() + 1024, escaped + escaped_len(text) + 1024)
+    })
 }
 
 /// The length of `text` once escaped by [`escape_xml`].
@@ -208,7 +224,7 @@ fn escape_xml(out: &mut String, text: &str) {
 }
 
 /// JSON Feed 1.1.
-pub fn json_feed(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
+pub fn json_feed(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> String {
     #[derive(Serialize)]
     struct Feed<'a> {
         version: &'static str,
@@ -224,7 +240,7 @@ pub fn json_feed(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
         id: &'a str,
         url: &'a str,
         title: &'a str,
-        content_html: &'a str,
+        content_html: Text<'a>,
         #[serde(skip_serializing_if = "Option::is_none")]
         summary: Option<&'a str>,
         date_published: String,
@@ -242,12 +258,11 @@ pub fn json_feed(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
         language: &meta.lang,
         items: entries
             .iter()
-            .map(AsRef::as_ref)
             .map(|e| Item {
                 id: &e.id,
                 url: &e.url,
                 title: &e.title,
-                content_html: &e.content_html,
+                content_html: Text(e),
                 summary: e.summary.as_deref(),
                 date_published: rfc3339(e.published, &meta.timezone),
                 date_modified: rfc3339(e.updated, &meta.timezone),
@@ -256,7 +271,14 @@ pub fn json_feed(meta: &FeedMeta, entries: &[impl AsRef<FeedEntry>]) -> String {
             })
             .collect(),
     };
-    let mut json = Vec::with_capacity(feed_capacity(entries) * 9 / 8);
+    /// An entry's full text, written when it is serialised.
+    struct Text<'a>(&'a FeedEntry<'a>);
+    impl Serialize for Text<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.0.text(&mut String::new()))
+        }
+    }
+    let mut json = Vec::with_capacity(feed_capacity(entries, &mut String::new()).0 * 9 / 8);
     // Serialising plain strings and vectors into memory cannot fail.
     let _ = serde_json::to_writer_pretty(&mut json, &feed);
     json.push(b'\n');
@@ -276,7 +298,7 @@ fn rfc2822(at: Timestamp, tz: &TimeZone) -> String {
 mod tests {
     use super::*;
 
-    fn sample() -> (FeedMeta, Vec<FeedEntry>) {
+    fn sample() -> (FeedMeta, Vec<FeedEntry<'static>>) {
         let tz = TimeZone::get("America/Mexico_City").unwrap();
         let meta = FeedMeta {
             title: "Coalición".to_owned(),
@@ -294,7 +316,9 @@ mod tests {
             title: "Título <con> & signos".to_owned(),
             url: "https://e.org/es/declaraciones/guardia/".to_owned(),
             summary: Some("Resumen".to_owned()),
-            content_html: "<p>Texto<a href=\"https://e.org/es/declaraciones/guardia/#guard-fn-1\">1</a></p>".to_owned(),
+            content: Box::new(|out| {
+                out.push_str("<p>Texto<a href=\"https://e.org/es/declaraciones/guardia/#guard-fn-1\">1</a></p>");
+            }),
             published,
             updated: "2019-06-28T15:00:00Z".parse().unwrap(),
             tags: vec!["migración".to_owned()],
@@ -307,14 +331,15 @@ mod tests {
         let (meta, mut entries) = sample();
         entries[0].title = "Don't \"quote\" <me> & ]]> end".to_owned();
         entries[0].summary = Some("A summary with ]]> inside".to_owned());
-        entries[0].content_html = "<p>Code: <code>a[b[0]]></code> & 'x'</p>".to_owned();
+        let html = "<p>Code: <code>a[b[0]]></code> & 'x'</p>";
+        entries[0].content = Box::new(move |out| out.push_str(html));
         for (name, text) in [("rss", rss(&meta, &entries)), ("atom", atom(&meta, &entries))] {
             let feed = feed_rs::parser::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
             let entry = &feed.entries[0];
             assert_eq!(entry.title.as_ref().unwrap().content, entries[0].title, "{name}");
             assert_eq!(entry.summary.as_ref().unwrap().content, "A summary with ]]> inside", "{name}");
             let content = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
-            assert_eq!(content, entries[0].content_html, "{name}");
+            assert_eq!(content, html, "{name}");
         }
     }
 

@@ -17,7 +17,7 @@ mod sitemap;
 pub mod theme;
 pub mod urls;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -70,39 +70,6 @@ impl Site {
 /// without a copy).
 pub type Bytes = Arc<Vec<u8>>;
 
-/// What can be kept from one render to the next (used by `serve`).
-#[derive(Debug, Default)]
-pub struct RenderCache {
-    /// Feed entries by statement id and language: the full text written again with
-    /// absolute links is the costliest part of a feed.
-    feed_entries: Mutex<HashMap<(String, Lang), Arc<feeds::FeedEntry>>>,
-    /// Keeps nothing: a one-off build, whose feed entries can go once their feed is
-    /// written (the full text of every statement would otherwise stay in memory).
-    off: bool,
-}
-
-impl RenderCache {
-    /// A cache that keeps nothing, for a single build.
-    pub fn off() -> Self {
-        Self { off: true, ..Self::default() }
-    }
-
-    /// Whether entries are kept.
-    fn keeps(&self) -> bool {
-        !self.off
-    }
-
-    /// Forgets what was kept for one statement.
-    pub fn invalidate(&self, statement_id: &str) {
-        self.lock().retain(|(id, _), _| id != statement_id);
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Lang), Arc<feeds::FeedEntry>>> {
-        // The map stays consistent even if a render thread panicked while holding it.
-        self.feed_entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
 /// A previous render to build on, and what to render again on top of it.
 #[derive(Debug, Clone, Copy)]
 pub struct Reuse<'a> {
@@ -135,7 +102,7 @@ pub enum Scope<'a> {
 
 /// Renders the whole site.
 pub fn render(corpus: &Corpus, theme: &Theme, options: &RenderOptions) -> Result<Site, Diagnostics> {
-    render_with(corpus, theme, options, &RenderCache::default(), None)
+    render_with(corpus, theme, options, None)
 }
 
 /// Takes each output file as soon as it is rendered, on the render threads: a build writes
@@ -160,7 +127,6 @@ pub fn render_into(
     corpus: &Corpus,
     theme: &Theme,
     options: &RenderOptions,
-    cache: &RenderCache,
     scope: Option<Scope<'_>>,
     sink: &dyn Sink,
 ) -> Result<Counts, Error> {
@@ -191,7 +157,7 @@ pub fn render_into(
         (Some(Scope::Statement { .. }), _) => false,
         (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap),
     });
-    let ctx = pages::Shared::new(theme, &urls, &plan, cache, options);
+    let ctx = pages::Shared::new(theme, &urls, &plan, options);
     // The feeds hold the full text of every statement: one language's at a time, on one
     // thread, while the others render the pages.
     let feed_langs: Vec<&Lang> = jobs
@@ -275,11 +241,10 @@ pub fn render_with(
     corpus: &Corpus,
     theme: &Theme,
     options: &RenderOptions,
-    cache: &RenderCache,
     reuse: Option<Reuse<'_>>,
 ) -> Result<Site, Diagnostics> {
     let collected = Collect::default();
-    render_into(corpus, theme, options, cache, reuse.map(|r| r.scope), &collected).map_err(|e| match e {
+    render_into(corpus, theme, options, reuse.map(|r| r.scope), &collected).map_err(|e| match e {
         Error::Content(d) => d,
         // Collecting in memory cannot fail.
         other => std::iter::once(Diagnostic::error(SourceLocation::file(PathBuf::new()), other.to_string())).collect(),

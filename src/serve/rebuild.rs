@@ -10,7 +10,7 @@ use super::watch::Change;
 use crate::error::{Diagnostics, Result};
 use crate::load::{self, SourceTree};
 use crate::model::Corpus;
-use crate::render::{self, RenderCache, RenderOptions, Reuse, Scope, Site, Theme};
+use crate::render::{self, RenderOptions, Reuse, Scope, Site, Theme};
 use crate::{links, parse};
 
 /// The last good state, from which the next edit is applied.
@@ -32,7 +32,6 @@ pub struct Rebuilder {
     /// Statements whose last edit failed; until each is fixed, the site on show lacks it,
     /// and only an edit to it (or a full build) can clear the error.
     broken: BTreeSet<String>,
-    cache: RenderCache,
 }
 
 /// What a rebuild did.
@@ -47,12 +46,11 @@ pub enum Outcome {
 impl Rebuilder {
     /// A rebuilder for the site at `root`, rendering with `options` (a preview).
     pub fn new(root: PathBuf, options: RenderOptions) -> Self {
-        Self { root, options, good: None, broken: BTreeSet::new(), cache: RenderCache::default() }
+        Self { root, options, good: None, broken: BTreeSet::new() }
     }
 
     /// Builds everything from disk.
     pub fn full(&mut self) -> Result<Outcome> {
-        self.cache = RenderCache::default();
         self.broken.clear();
         let tree = load::load(&self.root)?;
         let corpus = match parse::parse(&tree) {
@@ -63,7 +61,7 @@ impl Rebuilder {
             Ok(theme) => theme,
             Err(d) => return Ok(self.failed(d)),
         };
-        let site = match render::render_with(&corpus, &theme, &self.options, &self.cache, None) {
+        let site = match render::render_with(&corpus, &theme, &self.options, None) {
             Ok(site) => site,
             Err(d) => return Ok(self.failed(d)),
         };
@@ -116,7 +114,6 @@ impl Rebuilder {
             Err(d) => return Ok(mark_broken(&mut self.broken, name, d)),
         };
         timer.lap("parse");
-        self.cache.invalidate(name);
         let signed = |c: &Corpus| -> Vec<String> {
             c.statements
                 .iter()
@@ -129,7 +126,7 @@ impl Rebuilder {
         let listings = listed(&good.corpus, name, &self.options) != listed(&corpus, name, &self.options);
         let scope = Scope::Statement { id: name, signers: &signers, listings };
         let reuse = Reuse { previous: &good.site, scope };
-        let site = match render::render_with(&corpus, &good.theme, &self.options, &self.cache, Some(reuse)) {
+        let site = match render::render_with(&corpus, &good.theme, &self.options, Some(reuse)) {
             Ok(site) => site,
             Err(d) => return Ok(mark_broken(&mut self.broken, name, d)),
         };
@@ -174,8 +171,7 @@ impl Rebuilder {
         let good = self.good.as_mut().filter(|g| g.deferred_stale)?;
         good.deferred_stale = false;
         let reuse = Reuse { previous: &good.site, scope: Scope::Deferred };
-        let site =
-            Arc::new(render::render_with(&good.corpus, &good.theme, &self.options, &self.cache, Some(reuse)).ok()?);
+        let site = Arc::new(render::render_with(&good.corpus, &good.theme, &self.options, Some(reuse)).ok()?);
         good.site = site.clone();
         Some(site)
     }

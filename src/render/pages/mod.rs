@@ -23,7 +23,7 @@ use super::i18n::I18n;
 use super::plan::{Job, Plan, Version, page_file};
 use super::sitemap;
 use super::urls::Urls;
-use super::{RenderCache, RenderOptions, Theme};
+use super::{RenderOptions, Theme};
 use crate::error::{Diagnostic, SourceLocation};
 use crate::model::{Corpus, Lang, Signatory, Statement};
 
@@ -41,7 +41,6 @@ pub struct Shared<'a> {
     urls: &'a Urls,
     plan: &'a Plan<'a>,
     orders: BTreeMap<Lang, NameOrder>,
-    cache: &'a RenderCache,
     options: &'a RenderOptions,
     /// `t` and `site` of each language, converted for the templates once.
     shared_values: BTreeMap<Lang, (tera::Value, tera::Value)>,
@@ -68,13 +67,7 @@ pub type Files = Vec<(String, Vec<u8>)>;
 
 impl<'a> Shared<'a> {
     /// Prepares what jobs share (one collator per language).
-    pub fn new(
-        theme: &'a Theme,
-        urls: &'a Urls,
-        plan: &'a Plan<'a>,
-        cache: &'a RenderCache,
-        options: &'a RenderOptions,
-    ) -> Self {
+    pub fn new(theme: &'a Theme, urls: &'a Urls, plan: &'a Plan<'a>, options: &'a RenderOptions) -> Self {
         let corpus = plan.corpus;
         let orders = corpus.site.languages.iter().map(|l| (l.clone(), NameOrder::new(l))).collect();
         let mut shared = Self {
@@ -83,7 +76,6 @@ impl<'a> Shared<'a> {
             urls,
             plan,
             orders,
-            cache,
             options,
             shared_values: BTreeMap::new(),
             rows: corpus.site.languages.iter().map(|l| (l.clone(), Rows::default())).collect(),
