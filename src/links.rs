@@ -263,6 +263,9 @@ impl PageLinks {
                 }
             }
         }
+        // Pages' links stay in memory until every page is written.
+        found.links.text.shrink_to_fit();
+        found.links.ends.shrink_to_fit();
         found
     }
 }

@@ -54,12 +54,20 @@ impl Shared<'_> {
             title: t.title.clone(),
             url,
             summary: t.summary.clone(),
+            size: size_hint(t, base.len()),
             content: Box::new(move |out| feed_text(&statement.id, t, strings, &base, out)),
             published: statement.date,
             updated: last_change(statement, &t.lang, &self.corpus.site.timezone),
             tags: statement.tags.clone(),
         }
     }
+}
+
+/// About how long a feed entry's full text is, links made absolute against a base
+/// `base_len` bytes long.
+fn size_hint(t: &Translation, base_len: usize) -> usize {
+    let html = std::iter::once(&t.document.body).chain(t.document.notes.iter().map(|n| &n.html));
+    html.map(|h| h.text.len() + h.holes.len() * base_len + 64).sum::<usize>() + 256 * t.corrections.len() + 512
 }
 
 /// A feed entry's full text: corrections, addressee, body and notes, with links made

@@ -155,7 +155,9 @@ impl<'a> Shared<'a> {
         context.insert("nav", &self.nav(lang, &path));
         context.insert("page", &page);
         context.extend(std::mem::take(&mut ctx.extra));
-        let html = self.theme.tera.render(template, &context).map_err(|e| {
+        // Written as bytes: Tera writes only text, and the bytes are what goes to disk.
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.theme.tera.render_to(template, &context, &mut html).map_err(|e| {
             let (at, message) = match e.kind() {
                 tera::ErrorKind::RenderingError(report) => {
                     let span = report.span();
@@ -166,7 +168,7 @@ impl<'a> Shared<'a> {
             };
             Diagnostic::error(at, format!("the template failed while rendering {path}: {message}"))
         })?;
-        let mut files = vec![(path, html.into_bytes())];
+        let mut files = vec![(path, html)];
         files.extend(ctx.files.into_iter().map(|(name, bytes)| (format!("{rel}{name}"), bytes)));
         Ok(files)
     }
