@@ -258,23 +258,43 @@ fn make_dirs(root: &Path, dir: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Whether the regular file at `old` holds exactly `bytes` (read in chunks: no copy of
-/// the whole file is made).
+/// Whether the regular file at `old` holds exactly `bytes` (read in chunks into a buffer
+/// kept per thread: no copy of the whole file is made).
 fn unchanged(old: &Path, bytes: &[u8]) -> bool {
     use std::io::Read as _;
-    let same_size = fs::symlink_metadata(old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-    let Some(mut file) = same_size.then(|| fs::File::open(old).ok()).flatten() else { return false };
-    let mut buffer = [0u8; 64 * 1024];
-    let mut rest = bytes;
-    loop {
-        match file.read(&mut buffer) {
-            Ok(0) => return rest.is_empty(),
-            Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
-            Ok(_) => return false,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
     }
+    let Some(mut file) = open_regular(old) else { return false };
+    if !file.metadata().is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64) {
+        return false;
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        let mut rest = bytes;
+        loop {
+            match file.read(buffer) {
+                Ok(0) => return rest.is_empty(),
+                Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
+                Ok(_) => return false,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+    })
+}
+
+/// Opens `path` for reading unless it is a symbolic link, without waiting if it is a pipe:
+/// only a regular file can be kept.
+fn open_regular(path: &Path) -> Option<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
+    }
+    options.open(path).ok()
 }
 
 /// The staging folder a build of `out_dir` by this process uses (for cleanup on interrupt).
@@ -390,6 +410,22 @@ mod tests {
         fs::create_dir(&stale).unwrap();
         write_site(&site(&[("index.html", "x")]), &dir.path().join("public")).unwrap();
         assert!(!stale.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_with_the_right_content_is_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&site(&[("a.html", "a")]), &out).unwrap();
+        write_site(&site(&[("a.html", "a")]), &out).unwrap();
+        // The spare folder (the next staging folder) holds a link to a file of the same bytes.
+        let spare = dir.path().join(".public.previous/a.html");
+        fs::remove_file(&spare).unwrap();
+        fs::write(dir.path().join("elsewhere.html"), "a").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("elsewhere.html"), &spare).unwrap();
+        write_site(&site(&[("a.html", "a")]), &out).unwrap();
+        assert!(fs::symlink_metadata(out.join("a.html")).unwrap().is_file());
     }
 
     #[cfg(unix)]
