@@ -31,8 +31,9 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
             "`id`, `title`, `summary`, `addressee`, `dateline`, `date_iso`, `updated` (`iso`, \
              `display`), `body` (HTML), `notes` (list of `id`, `number`, `html` (HTML, back-links \
              included), `references`), `notes_id`, `signers_summary`, `sign_on` (`url`, `until`), \
-             `organizations` and `individuals` (lists of `id`, `name`, `url`, `country`, \
-             `country_name`, `affiliation`, `since`), `tags`, `corrections` (list of `date`, \
+             `organizations` and `individuals` (lists of `id`, `kind`, `name`, `url`, `country`, \
+             `country_name`, `affiliation`, `since`, and `html`: the row as \
+             `partials/signer.html` writes it), `tags`, `corrections` (list of `date`, \
              `display`, `note`), `translation_of` (`lang`, `name`), `stale` (`original_url`, \
              `original_lang`, `original_lang_name`), `banner` (preview only), `pdf_url`, \
              `csv_url`, `json_url`",
@@ -69,8 +70,29 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
         "signer.html",
         &[
             ("signer", "`id`, `name`, `kind`, `country_name`, `website`, `affiliation`, `directory_url`"),
-            ("statements", "newest first: the rows of `index.html`'s `statements`, plus `since`"),
+            (
+                "statements",
+                "newest first: the rows of `index.html`'s `statements`, plus `since`, and `html`: \
+                 the row as `partials/signed.html` writes it",
+            ),
         ],
+    ),
+    (
+        "partials/signer.html",
+        &[(
+            "o",
+            "one signer on a statement page: a row of `statement.organizations` or \
+             `statement.individuals`, without `html`. A partial receives `lang`, `t` and its row only; \
+             it is rendered once per signer and language, and again for a row with `since`",
+        )],
+    ),
+    (
+        "partials/signed.html",
+        &[(
+            "s",
+            "one statement on a signer's page: a row of `signer.html`'s `statements`, without `html`; \
+             rendered once per statement and language, and again for a row with `since`",
+        )],
     ),
 ];
 

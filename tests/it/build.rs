@@ -127,6 +127,22 @@ fn one_template_can_be_overridden() {
 }
 
 #[test]
+fn a_row_partial_can_be_overridden_and_its_errors_are_located() {
+    let site = Fixture::base().file(
+        "themes/default/templates/partials/signer.html",
+        "<li class=\"mine\">{{ o.name }} ({{ o.country }})</li>\n",
+    );
+    site.build_ok();
+    let page = site.output("en/statements/sample/index.html");
+    assert!(page.contains("\n<li class=\"mine\">Nordic Example Fund (NO)</li>\n"), "{page}");
+
+    let broken = site.file("themes/default/templates/partials/signer.html", "<li>\n{{ o.name | nope }}</li>\n");
+    let run = broken.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("partials/signer.html:2:"), "{}", run.stderr);
+}
+
+#[test]
 fn statement_files_are_copied_next_to_each_language_page() {
     let site = Fixture::base().file("content/statements/sample/statement-en.pdf", b"%PDF-1.4 fake").file(
         "content/statements/sample/statement.yaml",

@@ -61,6 +61,10 @@ fn late_signers_are_marked_and_the_count_is_dated() {
     let en = site.output("en/statements/sample/index.html");
     assert!(en.contains("Signed by 2 organisations and 1 individual from 3 countries, as of 2 July 2019"), "{en}");
     assert!(en.contains("Nordic Example Fund <span class=\"country\">(Norway)</span> <span class=\"since\">joined 2 July 2019</span>"), "{en}");
+    // The signer's own page says when it joined; the others' rows do not.
+    let signer = site.output("en/signatories/nordic-example/index.html");
+    assert!(signer.contains("</time> · joined 2 July 2019</p>"), "{signer}");
+    assert!(!site.output("en/signatories/zeta-network/index.html").contains("joined"));
     let es = site.output("es/declaraciones/declaracion-de-prueba/index.html");
     assert!(es.contains("de 3 países, al 2 de julio de 2019"), "{es}");
     let csv = site.output("en/statements/sample/signatories.csv");

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use super::{PageContext, Shared};
+use crate::error::Diagnostic;
 use crate::model::{Lang, Signatory, SignatoryKind};
 use crate::render::urls::Urls;
 
@@ -70,9 +71,14 @@ impl Shared<'_> {
     }
 
     /// One signer and the public statements it signed, newest first.
-    pub(super) fn signer_page(&self, signatory: &Signatory, lang: &Lang) -> PageContext {
+    pub(super) fn signer_page(
+        &self,
+        signatory: &Signatory,
+        lang: &Lang,
+        page: &str,
+    ) -> Result<PageContext, Diagnostic> {
         let strings = self.t(lang);
-        let rows = self.listing_rows(lang);
+        let rows = self.signed_rows(lang);
         let statements: Vec<tera::Value> = self
             .plan
             .signed()
@@ -81,12 +87,9 @@ impl Shared<'_> {
             .flatten()
             .filter_map(|(statement, signer)| {
                 let row = rows.get(statement.id.as_str())?;
-                Some(match signer.since {
-                    Some(since) => super::with_key(row, "since", strings.date(since)),
-                    None => row.clone(),
-                })
+                Some(self.row_html(super::SIGNED_ROW, row, signer.since.map(|d| strings.date(d)), lang, page))
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let extra = json!({
             "signer": {
                 "id": signatory.id,
@@ -100,6 +103,6 @@ impl Shared<'_> {
         });
         let mut ctx = PageContext::new("signer", signatory.name.get(lang), "", extra);
         ctx.extra.insert_value("statements", tera::Value::from(statements));
-        ctx
+        Ok(ctx)
     }
 }

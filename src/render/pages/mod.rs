@@ -50,7 +50,35 @@ pub struct Shared<'a> {
 }
 
 /// Each signatory's rank in the reader's alphabet (ties broken by id), and its row.
-type SignerRows<'a> = (HashMap<&'a str, u32>, HashMap<&'a str, tera::Value>);
+type SignerRows<'a> = (HashMap<&'a str, u32>, HashMap<&'a str, Row>);
+
+/// A row that pages list again and again, and its HTML, written by a partial template of
+/// the theme the first time a page needs it: a loop in a page template then only copies
+/// each row's `html`.
+struct Row {
+    /// The row's values, without `html`.
+    values: tera::Value,
+    /// The values with `html`, once written.
+    done: OnceLock<Result<tera::Value, Diagnostic>>,
+}
+
+impl Row {
+    fn new(values: tera::Value) -> Self {
+        Self { values, done: OnceLock::new() }
+    }
+}
+
+/// How a partial template shows a row: its name, and the row's name in it.
+#[derive(Clone, Copy)]
+struct Partial {
+    template: &'static str,
+    name: &'static str,
+}
+
+/// One signer on a statement page.
+const SIGNER_ROW: Partial = Partial { template: "partials/signer.html", name: "o" };
+/// One statement on a signer's page.
+const SIGNED_ROW: Partial = Partial { template: "partials/signed.html", name: "s" };
 
 /// See [`Shared::rows`]. Rows are template values, so a page shares them rather than
 /// building its own copies.
@@ -60,6 +88,8 @@ struct Rows<'a> {
     signers: OnceLock<SignerRows<'a>>,
     /// Each statement's row in listings.
     listing: OnceLock<HashMap<&'a str, tera::Value>>,
+    /// Each statement's row on signer pages.
+    signed: OnceLock<HashMap<&'a str, Row>>,
 }
 
 /// Files produced by one job: path and content.
@@ -100,7 +130,7 @@ impl<'a> Shared<'a> {
             let mut sorted: Vec<&'a Signatory> = self.corpus.registry.signatories.iter().map(AsRef::as_ref).collect();
             sorted.sort_by(|a, b| order.compare(a.name.get(lang), b.name.get(lang)).then_with(|| a.id.cmp(&b.id)));
             let rank = sorted.iter().zip(0..).map(|(s, i)| (s.id.as_str(), i)).collect();
-            let row = sorted.iter().map(|s| (s.id.as_str(), statement::signer_row(s, lang))).collect();
+            let row = sorted.iter().map(|s| (s.id.as_str(), Row::new(statement::signer_row(s, lang)))).collect();
             (rank, row)
         })
     }
@@ -110,6 +140,58 @@ impl<'a> Shared<'a> {
         self.rows[lang].listing.get_or_init(|| {
             self.plan.statements.iter().filter_map(|s| Some((s.id.as_str(), self.listing(s, lang)?))).collect()
         })
+    }
+
+    /// Each public statement's row on the signer pages of `lang`.
+    fn signed_rows(&self, lang: &Lang) -> &HashMap<&'a str, Row> {
+        self.rows[lang]
+            .signed
+            .get_or_init(|| self.listing_rows(lang).iter().map(|(id, v)| (*id, Row::new(v.clone()))).collect())
+    }
+
+    /// `row` with its `html`; with `since` (when a signer joined a statement), a row of its
+    /// own. `page` is the page being rendered, for errors.
+    fn row_html(
+        &self,
+        partial: Partial,
+        row: &Row,
+        since: Option<String>,
+        lang: &Lang,
+        page: &str,
+    ) -> Result<tera::Value, Diagnostic> {
+        let write = |values: &tera::Value| -> Result<tera::Value, Diagnostic> {
+            let mut context = Context::new();
+            context.insert("lang", lang.as_str());
+            context.insert_value("t", self.shared_values[lang].0.clone());
+            context.insert_value(partial.name, values.clone());
+            let mut html = Vec::with_capacity(512);
+            self.theme
+                .tera
+                .render_to(partial.template, &context, &mut html)
+                .map_err(|e| self.template_error(partial.template, &e, page))?;
+            // The partial's own last line break is not part of the row.
+            if html.last() == Some(&b'\n') {
+                html.pop();
+            }
+            Ok(with_key(values, "html", String::from_utf8_lossy(&html).into_owned()))
+        };
+        match since {
+            Some(since) => write(&with_key(&row.values, "since", since)),
+            None => row.done.get_or_init(|| write(&row.values)).clone(),
+        }
+    }
+
+    /// A template's failure while rendering the page `page`, located in the template.
+    fn template_error(&self, template: &str, e: &tera::Error, page: &str) -> Diagnostic {
+        let (at, message) = match e.kind() {
+            tera::ErrorKind::RenderingError(report) => {
+                let span = report.span();
+                let file = self.theme.path_of(report.filename());
+                (SourceLocation::new(file, span.start_line.max(1), span.start_col + 1), report.message().to_owned())
+            }
+            _ => (SourceLocation::file(self.theme.path_of(template)), e.to_string()),
+        };
+        Diagnostic::error(at, format!("the template failed while rendering {page}: {message}"))
     }
 
     /// Renders one job to its output files (the feeds have [`Shared::feeds`]).
@@ -130,11 +212,11 @@ impl<'a> Shared<'a> {
             Job::Index(lang) => ("index.html", *lang, self.index(lang)),
             Job::Page(i, lang) => ("page.html", *lang, self.plain_page(*i, lang)),
             Job::Statement(statement, lang) => match self.plan.version(&statement.id, lang) {
-                Some(Version::Written { .. }) => ("statement.html", lang, self.statement(statement, lang)),
+                Some(Version::Written { .. }) => ("statement.html", lang, self.statement(statement, lang, &path)?),
                 _ => ("notice.html", lang, self.notice(statement, lang)),
             },
             Job::Directory(lang) => ("directory.html", *lang, self.directory(lang)),
-            Job::Signer(signatory, lang) => ("signer.html", *lang, self.signer_page(signatory, lang)),
+            Job::Signer(signatory, lang) => ("signer.html", *lang, self.signer_page(signatory, lang, &path)?),
             Job::Feeds(_) | Job::Sitemap => unreachable!("feeds() and render() handle the jobs that are not pages"),
         };
         let (kind, title, description) = &ctx.meta;
@@ -157,17 +239,10 @@ impl<'a> Shared<'a> {
         context.extend(std::mem::take(&mut ctx.extra));
         // Written as bytes: Tera writes only text, and the bytes are what goes to disk.
         let mut html = Vec::with_capacity(32 * 1024);
-        self.theme.tera.render_to(template, &context, &mut html).map_err(|e| {
-            let (at, message) = match e.kind() {
-                tera::ErrorKind::RenderingError(report) => {
-                    let span = report.span();
-                    let file = self.theme.path_of(report.filename());
-                    (SourceLocation::new(file, span.start_line.max(1), span.start_col + 1), report.message().to_owned())
-                }
-                _ => (SourceLocation::file(self.theme.path_of(template)), e.to_string()),
-            };
-            Diagnostic::error(at, format!("the template failed while rendering {path}: {message}"))
-        })?;
+        self.theme
+            .tera
+            .render_to(template, &context, &mut html)
+            .map_err(|e| self.template_error(template, &e, &path))?;
         let mut files = vec![(path, html)];
         files.extend(ctx.files.into_iter().map(|(name, bytes)| (format!("{rel}{name}"), bytes)));
         Ok(files)

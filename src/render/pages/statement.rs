@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::{PageContext, Shared};
+use crate::error::Diagnostic;
 use crate::model::{Lang, Signatory, SignatoryKind, Signer, Statement, Translation};
 use crate::render::data::{self, SignerRecord};
 use crate::render::html::{Fill, note_id, notes_heading_id, reference_ids};
@@ -12,7 +13,7 @@ use crate::render::plan::{Version, last_change};
 use crate::render::urls::Urls;
 
 impl<'a> Shared<'a> {
-    pub(super) fn statement(&self, statement: &Statement, lang: &Lang) -> PageContext {
+    pub(super) fn statement(&self, statement: &Statement, lang: &Lang, page: &str) -> Result<PageContext, Diagnostic> {
         let t: &Translation = &statement.translations[lang];
         let strings = self.t(lang);
         let fill = Fill::page(strings.text("back_to_reference"), strings.text("table"));
@@ -34,21 +35,18 @@ impl<'a> Shared<'a> {
         let signers = self.sorted_signers(statement, lang);
         let countries: BTreeSet<&str> = signers.iter().map(|s| s.signatory.country.code).collect();
         let rows = &self.signer_rows(lang).1;
-        let of_kind = |kind| -> Vec<tera::Value> {
+        let of_kind = |kind| -> Result<Vec<tera::Value>, Diagnostic> {
             signers
                 .iter()
                 .filter(|s| s.signatory.kind == kind)
                 .filter_map(|s| {
                     let row = rows.get(s.signatory.id.as_str())?;
-                    Some(match s.since {
-                        Some(since) => super::with_key(row, "since", strings.date(since)),
-                        None => row.clone(),
-                    })
+                    Some(self.row_html(super::SIGNER_ROW, row, s.since.map(|d| strings.date(d)), lang, page))
                 })
                 .collect()
         };
-        let organizations = of_kind(SignatoryKind::Organization);
-        let individuals = of_kind(SignatoryKind::Individual);
+        let organizations = of_kind(SignatoryKind::Organization)?;
+        let individuals = of_kind(SignatoryKind::Individual)?;
         // With late signers, the count is dated: "… as of 2 July 2019".
         let mut signers_summary = strings.signed_by(organizations.len(), individuals.len(), countries.len());
         if let Some(latest) = signers.iter().filter_map(|s| s.since).max() {
@@ -180,7 +178,7 @@ impl<'a> Shared<'a> {
         ];
         ctx.times = Some((published, modified));
         ctx.image = statement.image.as_ref().map(|file| format!("{url}{file}"));
-        ctx
+        Ok(ctx)
     }
 
     /// Signers in the reader's alphabetical order (ties broken by id).
@@ -264,6 +262,7 @@ impl<'a> Shared<'a> {
 pub(super) fn signer_row(signatory: &Signatory, lang: &Lang) -> tera::Value {
     tera::Value::from_serializable(&serde_json::json!({
         "id": signatory.id,
+        "kind": signatory.kind,
         "name": signatory.name.get(lang),
         "url": signatory.url,
         "country": signatory.country.code,
