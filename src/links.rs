@@ -274,7 +274,7 @@ impl PageLinks {
 fn alternates(html: &[u8]) -> Vec<Alternate> {
     let prefix = "<link rel=\"alternate\" hreflang=\"";
     // The head is all we need; it ends long before the body.
-    let head = html.windows(7).position(|w| w == b"</head>").unwrap_or(html.len());
+    let head = memchr::memmem::find(html, b"</head>").unwrap_or(html.len());
     let head = std::str::from_utf8(&html[..head]).unwrap_or_default();
     head.match_indices(prefix)
         .filter_map(|(i, _)| {

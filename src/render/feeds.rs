@@ -186,7 +186,13 @@ fn cdata(out: &mut String, name: &str, text: &str) {
     out.push('<');
     out.push_str(name);
     out.push_str("><![CDATA[");
-    out.push_str(&text.replace("]]>", "]]]]><![CDATA[>"));
+    let mut rest = text;
+    while let Some(i) = memchr::memmem::find(rest.as_bytes(), b"]]>") {
+        out.push_str(&rest[..i]);
+        out.push_str("]]]]><![CDATA[>");
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
     out.push_str("]]></");
     out.push_str(name);
     out.push('>');
