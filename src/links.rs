@@ -151,8 +151,10 @@ pub fn check_links(index: &LinkIndex, scope: &LinkScope<'_>, only: Option<&HashS
     let mut pages: Vec<(&String, &PageLinks)> =
         index.pages.iter().filter(|(path, _)| only.is_none_or(|o| o.contains(*path))).collect();
     pages.sort_unstable_by_key(|(path, _)| *path);
-    let checked: Vec<Vec<Diagnostic>> =
-        pages.par_iter().map(|(page, links)| check_page(index, scope, page, links)).collect();
+    let checked: Vec<Vec<Diagnostic>> = pages
+        .par_iter()
+        .map_init(HashSet::new, |good, (page, links)| check_page(index, scope, page, links, good))
+        .collect();
     checked.into_iter().flatten().collect()
 }
 
@@ -306,11 +308,22 @@ impl StrList {
 }
 
 /// The problems of one page's links.
-fn check_page(index: &LinkIndex, scope: &LinkScope<'_>, page: &str, links: &PageLinks) -> Vec<Diagnostic> {
+/// `good` holds links from the site's root already found to resolve, on any page: pages
+/// link to the same signers and statements again and again.
+fn check_page<'l>(
+    index: &LinkIndex,
+    scope: &LinkScope<'_>,
+    page: &str,
+    links: &'l PageLinks,
+    good: &mut HashSet<&'l str>,
+) -> Vec<Diagnostic> {
     let (base_url, root, withheld) = (scope.base_url.as_str(), scope.root.as_str(), &scope.withheld);
     let mut reported = HashSet::new();
     let mut diagnostics = Vec::new();
     for href in links.links.iter() {
+        if good.contains(href) {
+            continue;
+        }
         let Some((target, fragment)) = resolve(page, href, base_url, root) else { continue };
         let file = output_file(&target);
         let problem = if let Some(w) = withheld.get(&target) {
@@ -326,6 +339,10 @@ fn check_page(index: &LinkIndex, scope: &LinkScope<'_>, page: &str, links: &Page
         } else {
             None
         };
+        let from_root = !matches!(classify(href, base_url, root), Target::Relative(_));
+        if problem.is_none() && from_root {
+            good.insert(href);
+        }
         if let Some(message) = problem
             && reported.insert(message.clone())
         {
@@ -463,6 +480,20 @@ mod tests {
                 "links to the statement `secret`, which is under embargo until 27 June 2019 09:00: /en/statements/secret/",
             ]
         );
+    }
+
+    #[test]
+    fn a_link_found_good_once_is_not_checked_again_but_a_broken_one_is_reported_on_every_page() {
+        let pages: Vec<(String, String)> = (0..40)
+            .map(|i| {
+                (format!("en/p{i}/index.html"), "<a href=\"/en/a/\">a</a> <a href=\"/en/a/#gone\">b</a>".to_owned())
+            })
+            .chain(std::iter::once(("en/a/index.html".to_owned(), "<p id=\"here\">a</p>".to_owned())))
+            .collect();
+        let files: Vec<(&str, &str)> = pages.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let found = messages(&site(&files), &HashMap::new());
+        assert_eq!(found.len(), 40, "{found:?}");
+        assert!(found.iter().all(|m| m == "links to `#gone`, which is not on /en/a/: /en/a/#gone"), "{found:?}");
     }
 
     #[test]
