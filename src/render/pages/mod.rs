@@ -349,16 +349,17 @@ impl<'a> Shared<'a> {
             Version::Written { .. } => statement.translations.get(lang)?,
             Version::Notice { original, .. } => statement.translations.get(&original)?,
         };
-        Some(tera::Value::from_serializable(&json!({
-            "title": t.title,
-            "url": self.urls.path(&Urls::statement(&t.lang, &t.slug)),
-            "date_display": strings.date(self.local_date(statement.date)),
-            "date_iso": self.iso(statement.date),
-            "summary": t.summary,
-            "lang": t.lang.as_str(),
-            "lang_name": strings.text(&format!("language_{}", t.lang)),
-            "since": null,
-        })))
+        // Built as a template value directly: a listing has a row per statement.
+        Some(template_map([
+            ("title", t.title.as_str().into()),
+            ("url", self.urls.path(&Urls::statement(&t.lang, &t.slug)).into()),
+            ("date_display", strings.date(self.local_date(statement.date)).into()),
+            ("date_iso", self.iso(statement.date).into()),
+            ("summary", t.summary.as_deref().into()),
+            ("lang", t.lang.as_str().into()),
+            ("lang_name", strings.text(&format!("language_{}", t.lang)).into()),
+            ("since", tera::Value::none()),
+        ]))
     }
 
     fn plain_page(&self, i: usize, lang: &Lang) -> PageContext {
@@ -425,6 +426,11 @@ impl PageContext {
 }
 
 /// `row` with `key` set to `value`: rows are shared, so this copies the row's map.
+/// A template map of `entries`.
+fn template_map<const N: usize>(entries: [(&'static str, tera::Value); N]) -> tera::Value {
+    tera::Value::from(entries.into_iter().map(|(key, value)| (key.into(), value)).collect::<tera::Map>())
+}
+
 fn with_key(row: &tera::Value, key: &'static str, value: impl Into<tera::Value>) -> tera::Value {
     let mut map = row.clone().into_map().unwrap_or_default();
     map.insert(key.into(), value.into());

@@ -260,16 +260,20 @@ impl<'a> Shared<'a> {
 
 /// One signer as a statement page lists it (`since` is set per statement).
 pub(super) fn signer_row(signatory: &Signatory, lang: &Lang) -> tera::Value {
-    tera::Value::from_serializable(&serde_json::json!({
-        "id": signatory.id,
-        "kind": signatory.kind,
-        "name": signatory.name.get(lang),
-        "url": signatory.url,
-        "country": signatory.country.code,
-        "country_name": signatory.country.name(lang.as_str()),
-        "affiliation": signatory.affiliation.as_ref().map(|a| a.get(lang)),
-        "since": null,
-    }))
+    let kind = match signatory.kind {
+        SignatoryKind::Organization => "organization",
+        SignatoryKind::Individual => "individual",
+    };
+    super::template_map([
+        ("id", signatory.id.as_str().into()),
+        ("kind", kind.into()),
+        ("name", signatory.name.get(lang).into()),
+        ("url", signatory.url.as_deref().into()),
+        ("country", signatory.country.code.into()),
+        ("country_name", signatory.country.name(lang.as_str()).into()),
+        ("affiliation", signatory.affiliation.as_ref().map(|a| a.get(lang)).into()),
+        ("since", tera::Value::none()),
+    ])
 }
 
 /// `statement`: what statement.html receives (the theming section of the README lists it).
