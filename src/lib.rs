@@ -76,7 +76,6 @@ fn prepare(options: &BuildOptions) -> Result<(load::SourceTree, model::Corpus, r
     let mut timer = StageTimer::from_env();
     let mut tree = load::load(&options.root)?;
     timer.lap("load");
-    // Statements' assets are copied into the corpus, their text parsed into it.
     let corpus = parse::parse_and_forget(&mut tree).map_err(Error::Content)?;
     timer.lap("parse");
     let theme = render::load_theme(&tree, &corpus.site).map_err(|mut d| {
@@ -121,8 +120,7 @@ impl render::Sink for Output<'_> {
 
 /// Renders the site into `staging` (or nowhere, for `check`) and checks its links.
 fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Report> {
-    let (mut tree, corpus, theme, render_options) = prepare(options)?;
-    tree.forget_content();
+    let (tree, corpus, theme, render_options) = prepare(options)?;
     let mut timer = StageTimer::from_env();
     let scope = links::LinkScope::of(&corpus, &tree, &render_options);
     let output = Output {

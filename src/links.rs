@@ -92,7 +92,7 @@ impl<'a> LinkScope<'a> {
             return SourceLocation::file(PathBuf::from(page));
         };
         let kept = tree.statements.iter().chain(&tree.pages).flat_map(|d| &d.texts).find(|f| f.path == *path);
-        // A build forgets the sources once parsed (SourceTree::forget_content): read it again.
+        // A build forgets the sources once parsed (parse::parse_and_forget): read it again.
         let text = match kept.filter(|f| !f.text.is_empty()) {
             Some(f) => f.text.clone(),
             None => std::fs::read(path).ok().and_then(|b| crate::load::decode_text(path, b).ok()).unwrap_or_default(),
@@ -188,7 +188,7 @@ impl<'s> LinkIndex<'s> {
                 .flat_map(|(page, links)| links.links.iter().map(move |href| (page, href)))
                 .filter(|(_, href)| href.contains('#'))
                 .filter_map(|(page, href)| resolve(page, href, &scope.base_url, &scope.root))
-                .map(|(target, _)| output_file(&target))
+                .map(|resolved| output_file(&resolved.target))
                 .filter(|target| !pages.contains_key(target))
                 .collect();
             pages.extend(scan(&|path| targets.contains(path)));
@@ -324,14 +324,14 @@ fn check_page<'l>(
         if good.contains(href) {
             continue;
         }
-        let Some((target, fragment)) = resolve(page, href, base_url, root) else { continue };
+        let Some(Resolved { target, fragment, relative }) = resolve(page, href, base_url, root) else { continue };
         let file = output_file(&target);
         let problem = if let Some(w) = withheld.get(&target) {
             Some(format!("links to the statement `{}`, which is {}: {href}", w.id, w.reason))
         } else if !index.has_file(&file) {
             Some(format!("links to a page that does not exist: {href}"))
         } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-            let found = index.pages.get(file.as_str()).is_some_and(|a| a.ids.contains(fragment.as_str()));
+            let found = index.pages.get(file.as_str()).is_some_and(|a| a.ids.contains(fragment));
             (!found).then(|| {
                 let on = if target == page_dir(page) { "this page".to_owned() } else { format!("/{target}") };
                 format!("links to `#{fragment}`, which is not on {on}: {href}")
@@ -339,8 +339,7 @@ fn check_page<'l>(
         } else {
             None
         };
-        let from_root = !matches!(classify(href, base_url, root), Target::Relative(_));
-        if problem.is_none() && from_root {
+        if problem.is_none() && !relative {
             good.insert(href);
         }
         if let Some(message) = problem
@@ -359,21 +358,33 @@ fn page_dir(page: &str) -> String {
     page.strip_suffix("index.html").map_or_else(|| page.to_owned(), str::to_owned)
 }
 
-/// The site path and fragment a link leads to, or `None` when it leaves the site.
-fn resolve(page: &str, href: &str, base_url: &str, root: &str) -> Option<(String, Option<String>)> {
+/// Where a link on the site leads.
+#[derive(Debug, PartialEq, Eq)]
+struct Resolved<'h> {
+    /// The site path (`en/x/`).
+    target: String,
+    /// The part after `#`, if any.
+    fragment: Option<&'h str>,
+    /// Whether it was written relative to the page, so that it leads elsewhere from
+    /// another page.
+    relative: bool,
+}
+
+/// Where a link on output page `page` leads, or `None` when it leaves the site.
+fn resolve<'h>(page: &str, href: &'h str, base_url: &str, root: &str) -> Option<Resolved<'h>> {
     let (path, fragment) = match href.split_once('#') {
-        Some((p, f)) => (p, Some(f.to_owned())),
+        Some((p, f)) => (p, Some(f)),
         None => (href, None),
     };
-    let joined = match classify(path, base_url, root) {
+    let (joined, relative) = match classify(path, base_url, root) {
         Target::Elsewhere => return None,
-        Target::Site(rest) => rest.to_owned(),
+        Target::Site(rest) => (rest.to_owned(), false),
         Target::Relative(path) => {
             let dir = page.rfind('/').map_or("", |i| &page[..=i]);
-            format!("{dir}{path}")
+            (format!("{dir}{path}"), true)
         }
     };
-    Some((normalise(&joined), fragment))
+    Some(Resolved { target: normalise(&joined), fragment, relative })
 }
 
 /// Where the path of a link (its part before any `#`) leads.
@@ -494,6 +505,22 @@ mod tests {
         let found = messages(&site(&files), &HashMap::new());
         assert_eq!(found.len(), 40, "{found:?}");
         assert!(found.iter().all(|m| m == "links to `#gone`, which is not on /en/a/: /en/a/#gone"), "{found:?}");
+
+        // A link relative to its page is checked on every page: `#here` is on one of them.
+        // (Both pages are checked in turn with one set of good links, as one thread does.)
+        let relative = site(&[
+            ("en/a/index.html", "<p id=\"here\"><a href=\"#here\">a</a></p>"),
+            ("en/b/index.html", "<a href=\"#here\">b</a>"),
+        ]);
+        let scope = LinkScope { base_url: "https://e.org/".to_owned(), root: "/".to_owned(), ..LinkScope::default() };
+        let index = LinkIndex::of_site(&relative, &scope, None);
+        let mut good = HashSet::new();
+        let mut found = Vec::new();
+        for page in ["en/a/index.html", "en/b/index.html"] {
+            found
+                .extend(check_page(&index, &scope, page, &index.pages[page], &mut good).into_iter().map(|d| d.message));
+        }
+        assert_eq!(found, ["links to `#here`, which is not on this page: #here"]);
     }
 
     #[test]
@@ -501,11 +528,11 @@ mod tests {
         assert_eq!(normalise("en/a/../b/./c/"), "en/b/c/");
         assert_eq!(
             resolve("en/a/index.html", "../b/#x", "https://e.org/", "/"),
-            Some(("en/b/".to_owned(), Some("x".to_owned())))
+            Some(Resolved { target: "en/b/".to_owned(), fragment: Some("x"), relative: true })
         );
         assert_eq!(
             resolve("en/index.html", "https://e.org/sub/x/", "https://e.org/sub/", "/sub/"),
-            Some(("x/".to_owned(), None))
+            Some(Resolved { target: "x/".to_owned(), fragment: None, relative: false })
         );
         assert_eq!(resolve("en/index.html", "/elsewhere/", "https://e.org/sub/", "/sub/"), None);
     }

@@ -76,16 +76,9 @@ pub struct ContentDir {
     pub assets: Vec<BinaryFile>,
 }
 
-impl SourceTree {
-    /// Drops the text and files of every content folder once the corpus holds what it
-    /// needs: a build keeps the parsed site, not its sources too. Their paths stay.
-    pub fn forget_content(&mut self) {
-        self.statements.iter_mut().chain(&mut self.pages).for_each(ContentDir::forget_content);
-    }
-}
-
 impl ContentDir {
-    /// Drops its text and files; their paths stay.
+    /// Drops its text and files once parsed ([`crate::parse::parse_and_forget`]); their
+    /// paths stay.
     pub fn forget_content(&mut self) {
         for file in &mut self.texts {
             file.text = String::new();

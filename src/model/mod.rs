@@ -136,6 +136,16 @@ pub enum SignatoryKind {
     Individual,
 }
 
+impl SignatoryKind {
+    /// The name data files and templates use: `organization` or `individual`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Organization => "organization",
+            Self::Individual => "individual",
+        }
+    }
+}
+
 /// One entry of the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signatory {

@@ -28,9 +28,10 @@ pub fn parse(tree: &SourceTree) -> Result<Corpus, Diagnostics> {
     parse_with(tree, |site, registry| tree.statements.par_iter().map(|dir| parse_one(dir, site, registry)).collect())
 }
 
-/// Parses the site as [`parse`] does, dropping each statement folder's text and files as
-/// soon as it is parsed, on the thread that parsed it: a build keeps the parsed site, not
-/// its sources too. The folders' paths stay in `tree`.
+/// Parses the site as [`parse`] does, then drops the text and files of every content
+/// folder: a build keeps the parsed site, not its sources too (statements' assets are
+/// copied into it). A statement folder's are dropped as soon as it is parsed, on the
+/// thread that parsed it. The folders' paths stay in `tree`.
 pub fn parse_and_forget(tree: &mut SourceTree) -> Result<Corpus, Diagnostics> {
     let mut dirs = std::mem::take(&mut tree.statements);
     let corpus = parse_with(tree, |site, registry| {
@@ -43,6 +44,7 @@ pub fn parse_and_forget(tree: &mut SourceTree) -> Result<Corpus, Diagnostics> {
             .collect()
     });
     tree.statements = dirs;
+    tree.pages.iter_mut().for_each(ContentDir::forget_content);
     corpus
 }
 

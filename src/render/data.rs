@@ -193,15 +193,11 @@ impl<'a> SignerRecord<'a> {
 /// RFC 4180 CSV, UTF-8, with cells that a spreadsheet would run as a formula neutralised.
 pub fn signatories_csv(signers: &[SignerRecord<'_>]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let kind = |k: SignatoryKind| match k {
-        SignatoryKind::Organization => "organization",
-        SignatoryKind::Individual => "individual",
-    };
     // Writing CSV into a Vec cannot fail.
     let _ = writer.write_record(["id", "name", "kind", "country", "url", "since"]);
     for s in signers {
         let since = s.since.as_deref().unwrap_or_default();
-        let row = [s.id, s.name, kind(s.kind), s.country, s.url.unwrap_or_default(), since];
+        let row = [s.id, s.name, s.kind.as_str(), s.country, s.url.unwrap_or_default(), since];
         let _ = writer.write_record(row.map(neutralise).iter().map(|c| c.as_bytes()));
     }
     writer.into_inner().unwrap_or_default()

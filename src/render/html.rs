@@ -483,6 +483,16 @@ mod tests {
             parse_markdown(Path::new("en.md"), "a\u{0}hole\u{0}b <span>\u{0}hole\u{0}</span> [x](y)\n", 1, "st");
         assert_eq!(doc.body.holes.len(), 1, "only the link's: {:?}", doc.body);
         assert!(doc.body.text.contains("hole"), "{:?}", doc.body);
+
+        // The writer's output is told apart by address: the mark's own text, written from
+        // anywhere else, stays text.
+        let mut collector =
+            Collector { text: String::new(), holes: Vec::new(), kinds: vec![HoleKind::Base].into_iter() };
+        let copy = String::from(MARK);
+        std::fmt::Write::write_str(&mut collector, &copy).unwrap();
+        std::fmt::Write::write_str(&mut collector, MARK).unwrap();
+        assert_eq!(collector.text, MARK);
+        assert_eq!(collector.holes, [Hole { at: MARK.len() as u32, kind: HoleKind::Base }]);
     }
 
     #[test]

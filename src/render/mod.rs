@@ -158,8 +158,8 @@ pub fn render_into(
         (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap),
     });
     let ctx = pages::Shared::new(theme, &urls, &plan, options);
-    // The feeds hold the full text of every statement: one language's at a time, on one
-    // thread, while the others render the pages.
+    // Each feed holds the full text of every statement it lists: one feed at a time, on
+    // one thread, while the others render the pages.
     let feed_langs: Vec<&Lang> = jobs
         .iter()
         .filter_map(|job| match job {

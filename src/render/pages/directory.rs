@@ -78,7 +78,7 @@ impl Shared<'_> {
         page: &str,
     ) -> Result<PageContext, Diagnostic> {
         let strings = self.t(lang);
-        let rows = self.signed_rows(lang);
+        let rows = self.listing_rows(lang);
         let statements: Vec<tera::Value> = self
             .plan
             .signed()

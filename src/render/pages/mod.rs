@@ -86,10 +86,9 @@ const SIGNED_ROW: Partial = Partial { template: "partials/signed.html", name: "s
 struct Rows<'a> {
     /// Each signatory's place in the reader's alphabet, and its row on statement pages.
     signers: OnceLock<SignerRows<'a>>,
-    /// Each statement's row in listings.
-    listing: OnceLock<HashMap<&'a str, tera::Value>>,
-    /// Each statement's row on signer pages.
-    signed: OnceLock<HashMap<&'a str, Row>>,
+    /// Each statement's row in listings: the index prints its values, a signer's page its
+    /// `html`.
+    listing: OnceLock<HashMap<&'a str, Row>>,
 }
 
 /// Files produced by one job: path and content.
@@ -136,17 +135,20 @@ impl<'a> Shared<'a> {
     }
 
     /// Each public statement's row in the listings of `lang`.
-    fn listing_rows(&self, lang: &Lang) -> &HashMap<&'a str, tera::Value> {
+    fn listing_rows(&self, lang: &Lang) -> &HashMap<&'a str, Row> {
         self.rows[lang].listing.get_or_init(|| {
-            self.plan.statements.iter().filter_map(|s| Some((s.id.as_str(), self.listing(s, lang)?))).collect()
+            self.plan
+                .statements
+                .iter()
+                .filter_map(|s| Some((s.id.as_str(), Row::new(self.listing(s, lang)?))))
+                .collect()
         })
     }
 
-    /// Each public statement's row on the signer pages of `lang`.
-    fn signed_rows(&self, lang: &Lang) -> &HashMap<&'a str, Row> {
-        self.rows[lang]
-            .signed
-            .get_or_init(|| self.listing_rows(lang).iter().map(|(id, v)| (*id, Row::new(v.clone()))).collect())
+    /// How the documents of a page in `lang` are filled: links as written, the theme's labels.
+    fn page_fill(&self, lang: &Lang) -> Fill<'_> {
+        let strings = self.t(lang);
+        Fill::page(strings.text("back_to_reference"), strings.text("table"))
     }
 
     /// `row` with its `html`; with `since` (when a signer joined a statement), a row of its
@@ -173,7 +175,8 @@ impl<'a> Shared<'a> {
             if html.last() == Some(&b'\n') {
                 html.pop();
             }
-            Ok(with_key(values, "html", String::from_utf8_lossy(&html).into_owned()))
+            let html = String::from_utf8(html).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            Ok(with_key(values, "html", html))
         };
         match since {
             Some(since) => write(&with_key(&row.values, "since", since)),
@@ -335,7 +338,7 @@ impl<'a> Shared<'a> {
         let site = &self.corpus.site;
         let rows = self.listing_rows(lang);
         let statements: Vec<tera::Value> =
-            self.plan.statements.iter().filter_map(|s| rows.get(s.id.as_str()).cloned()).collect();
+            self.plan.statements.iter().filter_map(|s| Some(rows.get(s.id.as_str())?.values.clone())).collect();
         let mut ctx = PageContext::new("index", site.title.get(lang), site.description.get(lang), json!({}));
         ctx.extra.insert_value("statements", tera::Value::from(statements));
         ctx
@@ -365,8 +368,7 @@ impl<'a> Shared<'a> {
     fn plain_page(&self, i: usize, lang: &Lang) -> PageContext {
         let page = &self.corpus.pages[i];
         let t = &page.translations[lang];
-        let strings = self.t(lang);
-        let body = t.document.body.filled(&Fill::page(strings.text("back_to_reference"), strings.text("table")));
+        let body = t.document.body.filled(&self.page_fill(lang));
         PageContext::new("page", &t.title, t.summary.as_deref().unwrap_or_default(), json!({ "body": body }))
     }
 
@@ -425,12 +427,12 @@ impl PageContext {
     }
 }
 
-/// `row` with `key` set to `value`: rows are shared, so this copies the row's map.
 /// A template map of `entries`.
 fn template_map<const N: usize>(entries: [(&'static str, tera::Value); N]) -> tera::Value {
     tera::Value::from(entries.into_iter().map(|(key, value)| (key.into(), value)).collect::<tera::Map>())
 }
 
+/// `row` with `key` set to `value`: rows are shared, so this copies the row's map.
 fn with_key(row: &tera::Value, key: &'static str, value: impl Into<tera::Value>) -> tera::Value {
     let mut map = row.clone().into_map().unwrap_or_default();
     map.insert(key.into(), value.into());

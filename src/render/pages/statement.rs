@@ -8,7 +8,7 @@ use super::{PageContext, Shared};
 use crate::error::Diagnostic;
 use crate::model::{Lang, Signatory, SignatoryKind, Signer, Statement, Translation};
 use crate::render::data::{self, SignerRecord};
-use crate::render::html::{Fill, note_id, notes_heading_id, reference_ids};
+use crate::render::html::{note_id, notes_heading_id, reference_ids};
 use crate::render::plan::{Version, last_change};
 use crate::render::urls::Urls;
 
@@ -16,7 +16,7 @@ impl<'a> Shared<'a> {
     pub(super) fn statement(&self, statement: &Statement, lang: &Lang, page: &str) -> Result<PageContext, Diagnostic> {
         let t: &Translation = &statement.translations[lang];
         let strings = self.t(lang);
-        let fill = Fill::page(strings.text("back_to_reference"), strings.text("table"));
+        let fill = self.page_fill(lang);
         let body = t.document.body.filled(&fill);
         let notes: Vec<Value> = t
             .document
@@ -260,13 +260,9 @@ impl<'a> Shared<'a> {
 
 /// One signer as a statement page lists it (`since` is set per statement).
 pub(super) fn signer_row(signatory: &Signatory, lang: &Lang) -> tera::Value {
-    let kind = match signatory.kind {
-        SignatoryKind::Organization => "organization",
-        SignatoryKind::Individual => "individual",
-    };
     super::template_map([
         ("id", signatory.id.as_str().into()),
-        ("kind", kind.into()),
+        ("kind", signatory.kind.as_str().into()),
         ("name", signatory.name.get(lang).into()),
         ("url", signatory.url.as_deref().into()),
         ("country", signatory.country.code.into()),
