@@ -19,6 +19,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod external;
+pub mod hash;
 pub mod links;
 pub mod load;
 pub mod model;
@@ -181,7 +182,7 @@ pub fn check(options: &BuildOptions) -> Result<Report> {
 /// Registry entries that no statement lists: a warning, since ids are kept forever but an
 /// unused one is often a typo's twin.
 fn unused_signatories(corpus: &model::Corpus) -> Vec<error::Diagnostic> {
-    let used: std::collections::HashSet<&str> =
+    let used: hash::HashSet<&str> =
         corpus.statements.iter().flat_map(|s| &s.signers).map(|s| s.signatory.id.as_str()).collect();
     corpus
         .registry

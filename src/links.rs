@@ -6,7 +6,9 @@
 //! that is how embargoes leak.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use crate::hash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -63,7 +65,7 @@ impl<'a> LinkScope<'a> {
     pub fn of(corpus: &'a Corpus, tree: &'a SourceTree, options: &RenderOptions) -> Self {
         let base_url = options.base_url.as_deref().unwrap_or(&corpus.site.base_url);
         let urls = Urls::new(base_url);
-        let mut withheld = HashMap::new();
+        let mut withheld = HashMap::default();
         for statement in corpus.statements.iter().filter(|s| !is_public(s, options)) {
             for (lang, t) in &statement.translations {
                 let reason = match statement.embargo {
@@ -153,7 +155,7 @@ pub fn check_links(index: &LinkIndex, scope: &LinkScope<'_>, only: Option<&HashS
     pages.sort_unstable_by_key(|(path, _)| *path);
     let checked: Vec<Vec<Diagnostic>> = pages
         .par_iter()
-        .map_init(HashSet::new, |good, (page, links)| check_page(index, scope, page, links, good))
+        .map_init(HashSet::default, |good, (page, links)| check_page(index, scope, page, links, good))
         .collect();
     checked.into_iter().flatten().collect()
 }
@@ -193,7 +195,7 @@ impl<'s> LinkIndex<'s> {
                 .collect();
             pages.extend(scan(&|path| targets.contains(path)));
         }
-        Self { files: HashSet::new(), site: Some(site), pages }
+        Self { files: HashSet::default(), site: Some(site), pages }
     }
 
     /// Scanned pages are files too; they are kept once, in `pages`.
@@ -274,17 +276,19 @@ impl PageLinks {
 
 /// The hreflang alternates in the head of a page.
 fn alternates(html: &[u8]) -> Vec<Alternate> {
-    let prefix = "<link rel=\"alternate\" hreflang=\"";
+    const PREFIX: &[u8] = b"<link rel=\"alternate\" hreflang=\"";
     // The head is all we need; it ends long before the body.
-    let head = memchr::memmem::find(html, b"</head>").unwrap_or(html.len());
-    let head = std::str::from_utf8(&html[..head]).unwrap_or_default();
-    head.match_indices(prefix)
-        .filter_map(|(i, _)| {
-            let rest = &head[i + prefix.len()..];
-            let (lang, rest) = rest.split_once("\" href=\"")?;
-            Some((lang.into(), rest.split('"').next()?.replace("&amp;", "&").into_boxed_str()))
+    let head = &html[..memchr::memmem::find(html, b"</head>").unwrap_or(html.len())];
+    memchr::memmem::find_iter(head, PREFIX)
+        .filter_map(|i| {
+            let rest = &head[i + PREFIX.len()..];
+            let lang = &rest[..memchr::memchr(b'"', rest)?];
+            let rest = rest[lang.len()..].strip_prefix(b"\" href=\"")?;
+            let href = &rest[..memchr::memchr(b'"', rest)?];
+            let lang = std::str::from_utf8(lang).ok()?;
+            (lang != "x-default").then_some(())?;
+            Some((lang.into(), std::str::from_utf8(href).ok()?.replace("&amp;", "&").into_boxed_str()))
         })
-        .filter(|(lang, _): &Alternate| &**lang != "x-default")
         .collect()
 }
 
@@ -318,7 +322,7 @@ fn check_page<'l>(
     good: &mut HashSet<&'l str>,
 ) -> Vec<Diagnostic> {
     let (base_url, root, withheld) = (scope.base_url.as_str(), scope.root.as_str(), &scope.withheld);
-    let mut reported = HashSet::new();
+    let mut reported = HashSet::default();
     let mut diagnostics = Vec::new();
     for href in links.links.iter() {
         if good.contains(href) {
@@ -470,7 +474,33 @@ mod tests {
             ("en/a/index.html", "<li id=\"n-1\">note</li><a href=\"#n-1\">back</a>"),
             ("style.css", ""),
         ]);
-        assert_eq!(messages(&s, &HashMap::new()), Vec::<String>::new());
+        assert_eq!(messages(&s, &HashMap::default()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn hreflang_alternates_must_list_each_other() {
+        let head = |alternates: &[(&str, &str)]| {
+            let tags: String = alternates
+                .iter()
+                .map(|(lang, href)| format!("<link rel=\"alternate\" hreflang=\"{lang}\" href=\"{href}\">"))
+                .collect();
+            format!("<head>{tags}</head><body><link rel=\"alternate\" hreflang=\"fr\" href=\"/fr/\"></body>")
+        };
+        // The head's alternates only, `&amp;` read as `&`, x-default left out.
+        let read =
+            alternates(head(&[("en", "https://e.org/?a=1&amp;b=2"), ("x-default", "https://e.org/")]).as_bytes());
+        assert_eq!(read, [("en".into(), "https://e.org/?a=1&b=2".into())]);
+
+        let both = [("en", "https://e.org/en/a/"), ("es", "https://e.org/es/a/"), ("x-default", "https://e.org/")];
+        let s =
+            site(&[("en/a/index.html", &head(&both)), ("es/a/index.html", &head(&[("es", "https://e.org/es/a/")]))]);
+        let scope = LinkScope { base_url: "https://e.org/".to_owned(), ..LinkScope::default() };
+        let index = LinkIndex::of_site(&s, &scope, None);
+        let messages: Vec<String> = check_hreflang(&index, "https://e.org/").into_iter().map(|d| d.message).collect();
+        assert_eq!(
+            messages,
+            ["the es version https://e.org/es/a/ does not list this page (https://e.org/en/a/) as its en version"]
+        );
     }
 
     #[test]
@@ -479,7 +509,7 @@ mod tests {
             "en/index.html",
             "<a href=\"/en/missing/\">x</a> <a href=\"#nowhere\">y</a> <a href=\"/en/statements/secret/\">z</a>",
         )]);
-        let withheld = HashMap::from([(
+        let withheld = HashMap::from_iter([(
             "en/statements/secret/".to_owned(),
             Withheld { id: "secret".to_owned(), reason: "under embargo until 27 June 2019 09:00".to_owned() },
         )]);
@@ -502,7 +532,7 @@ mod tests {
             .chain(std::iter::once(("en/a/index.html".to_owned(), "<p id=\"here\">a</p>".to_owned())))
             .collect();
         let files: Vec<(&str, &str)> = pages.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-        let found = messages(&site(&files), &HashMap::new());
+        let found = messages(&site(&files), &HashMap::default());
         assert_eq!(found.len(), 40, "{found:?}");
         assert!(found.iter().all(|m| m == "links to `#gone`, which is not on /en/a/: /en/a/#gone"), "{found:?}");
 
@@ -514,7 +544,7 @@ mod tests {
         ]);
         let scope = LinkScope { base_url: "https://e.org/".to_owned(), root: "/".to_owned(), ..LinkScope::default() };
         let index = LinkIndex::of_site(&relative, &scope, None);
-        let mut good = HashSet::new();
+        let mut good = HashSet::default();
         let mut found = Vec::new();
         for page in ["en/a/index.html", "en/b/index.html"] {
             found

@@ -18,7 +18,7 @@
 //! Unchanged files therefore keep their modification time, so `rsync` and HTTP caches see
 //! that they did not change. Where links are not possible, files are written.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -89,8 +89,8 @@ impl Staging {
             root,
             previous,
             reused,
-            made: Mutex::new(HashSet::new()),
-            produced: Mutex::new(HashSet::new()),
+            made: Mutex::new(HashSet::default()),
+            produced: Mutex::new(HashSet::default()),
             counts: Default::default(),
             committed: false,
         })

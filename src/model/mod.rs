@@ -171,10 +171,10 @@ pub struct Registry {
     /// Entries in file order.
     pub signatories: Vec<Arc<Signatory>>,
     /// Position of each id in `signatories`.
-    pub index: std::collections::HashMap<String, usize>,
+    pub index: crate::hash::HashMap<String, usize>,
     /// Ids of entries that have errors of their own, so statements citing them are not
     /// reported a second time.
-    pub rejected: std::collections::HashSet<String>,
+    pub rejected: crate::hash::HashSet<String>,
     /// Whether the file could be read at all; if not, no signer id can be checked.
     pub unreadable: bool,
 }
@@ -287,11 +287,10 @@ pub struct Translation {
 /// trailing spaces do not count.
 pub fn body_hash(body: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut add = |byte: u8| hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
     for line in body.trim().lines() {
-        for byte in line.trim_end().bytes().chain(std::iter::once(b'\n')) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        line.trim_end().bytes().for_each(&mut add);
+        add(b'\n');
     }
     format!("{:08x}", hash >> 32)
 }

@@ -3,7 +3,9 @@
 //! Each folder is parsed on its own (in parallel, by the caller); what spans folders,
 //! such as slugs that must be unique per language, is checked in `parse::parse`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use crate::hash::HashSet;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -477,7 +479,7 @@ fn resolve_signers(
     out: &mut Vec<Diagnostic>,
 ) -> Vec<Signer> {
     let ids: Vec<&str> = registry.signatories.iter().map(|s| s.id.as_str()).collect();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut signers = Vec::new();
     for entry in raw {
         let at = location_of(path, entry, 1);

@@ -5,7 +5,7 @@
 //! events with their byte ranges and returns the body without definitions, the notes in
 //! reading order, and the problems, each with its byte offset in the body.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
@@ -39,7 +39,7 @@ pub struct NotePass {
 /// Runs the pass over `events`, parsed from `source`.
 pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> NotePass {
     let mut pass = NotePass::default();
-    let mut definitions: HashMap<String, Definition> = HashMap::new();
+    let mut definitions: HashMap<String, Definition> = HashMap::default();
     let mut definition_order: Vec<String> = Vec::new();
     let mut current: Option<(String, Vec<Event<'static>>, usize)> = None;
     let mut in_code = false;
@@ -104,7 +104,7 @@ pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> Not
 
     // Number by first reference: in the body first, then inside notes (notes citing notes).
     let mut order: Vec<String> = Vec::new();
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut counts: HashMap<String, usize> = HashMap::default();
     let mut queue: Vec<Vec<Event<'static>>> = vec![pass.body.clone()];
     while let Some(events) = queue.pop() {
         for event in &events {
@@ -162,7 +162,7 @@ fn normalise(label: &str) -> String {
 fn find_undefined_references(source: &str, run: Range<usize>, problems: &mut Vec<NoteProblem>) {
     let (text, base) = (&source[run.clone()], run.start);
     let mut from = 0;
-    while let Some(start) = text[from..].find("[^").map(|i| i + from) {
+    while let Some(start) = memchr::memmem::find(&text.as_bytes()[from..], b"[^").map(|i| i + from) {
         from = start + 2;
         if source[..base + start].ends_with('\\') {
             continue;

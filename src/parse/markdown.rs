@@ -4,7 +4,7 @@
 //! ids, and links for bare URLs. The result is written as HTML at once
 //! ([`crate::render::html`]), with holes for what differs between the page and the feeds.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -166,7 +166,7 @@ pub fn merge_text(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique in
 /// the document.
 pub fn add_heading_ids(mut events: Vec<Event<'static>>) -> Vec<Event<'static>> {
-    let mut used: HashSet<String> = HashSet::new();
+    let mut used: HashSet<String> = HashSet::default();
     for event in &events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
             used.insert(id.to_string());

@@ -13,7 +13,9 @@ pub mod site;
 pub mod values;
 pub mod yaml;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::HashMap;
 
 use std::sync::Arc;
 
@@ -169,7 +171,7 @@ fn contains(path: &std::path::Path, folder: &std::path::Path) -> bool {
 
 /// Two folders may not publish the same slug in one language.
 fn check_unique_slugs<'a>(items: impl Iterator<Item = &'a BTreeMap<Lang, Translation>>, diagnostics: &mut Diagnostics) {
-    let mut seen: HashMap<(&Lang, &str), &SourceLocation> = HashMap::new();
+    let mut seen: HashMap<(&Lang, &str), &SourceLocation> = HashMap::default();
     for translations in items {
         for (lang, t) in translations {
             if let Some(first) = seen.insert((lang, t.slug.as_str()), &t.slug_location) {

@@ -1,6 +1,6 @@
 //! `signatories.yaml` → [`Registry`]: every signer, checked once.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -55,7 +55,7 @@ pub fn parse_registry(path: &Path, text: &str, languages: &[Lang], diagnostics: 
             return Registry { unreadable: true, ..Registry::default() };
         }
     };
-    let mut first_line: HashMap<String, usize> = HashMap::new();
+    let mut first_line: HashMap<String, usize> = HashMap::default();
     let mut registry = Registry::default();
     for entry in raw {
         let at = |v: &Spanned<_>| location_of(path, v, 1);

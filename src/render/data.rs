@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use serde_json::value::RawValue;
+
 use crate::model::{Lang, Note, SignatoryKind, Signer};
 
 // The records below are serialised straight to JSON. Their fields are in alphabetical
@@ -35,7 +37,8 @@ pub struct StatementRecord<'a> {
     pub lang: &'a str,
     pub languages: &'a [VersionRecord<'a>],
     pub notes: &'a [NoteRecord<'a>],
-    pub signatories: &'a [SignerRecord<'a>],
+    /// [`SignerData::json`] of each signer.
+    pub signatories: Vec<&'a RawValue>,
     pub summary: Option<&'a str>,
     pub tags: &'a [String],
     pub title: &'a str,
@@ -81,7 +84,8 @@ pub struct Article<'a> {
     pub id: &'a str,
     #[serde(rename = "@type")]
     pub kind: &'static str,
-    pub author: Vec<SchemaSigner<'a>>,
+    /// [`SignerData::ld`] of each signer.
+    pub author: Vec<&'a RawValue>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub citation: Vec<Citation<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -147,7 +151,7 @@ pub struct ArticleVersion<'a> {
 
 /// A signer as a schema.org `Organization` or `Person`.
 #[derive(Debug, serde::Serialize)]
-pub struct SchemaSigner<'a> {
+struct SchemaSigner<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     address: PostalAddress<'a>,
@@ -166,7 +170,7 @@ struct PostalAddress<'a> {
 
 impl<'a> SchemaSigner<'a> {
     /// The schema.org view of a signer record.
-    pub fn new(s: &SignerRecord<'a>) -> Self {
+    fn new(s: &SignerRecord<'a>) -> Self {
         let kind = match s.kind {
             SignatoryKind::Organization => "Organization",
             SignatoryKind::Individual => "Person",
@@ -190,17 +194,60 @@ impl<'a> SignerRecord<'a> {
     }
 }
 
-/// RFC 4180 CSV, UTF-8, with cells that a spreadsheet would run as a formula neutralised.
-pub fn signatories_csv(signers: &[SignerRecord<'_>]) -> Vec<u8> {
+/// One signer's share of the data files of a statement: its entry in `statement.json`,
+/// in the JSON-LD `author` list, and its row in `signatories.csv`. A signer signs many
+/// statements, so each share is written once per language and copied into each.
+#[derive(Debug, Clone)]
+pub struct SignerData {
+    /// The `statement.json` entry, pretty-printed at the depth where it sits.
+    json: Box<RawValue>,
+    /// The JSON-LD entry, compact.
+    ld: Box<RawValue>,
+    /// The CSV row, with its line ending.
+    csv: Vec<u8>,
+}
+
+impl SignerData {
+    /// The shares of `record`.
+    pub fn new(record: &SignerRecord<'_>) -> Self {
+        // Serialising these types cannot fail. An entry of `signatories` is two levels
+        // deep in `statement.json`; line breaks occur only between tokens (strings escape
+        // theirs), so indenting after each gives what the pretty printer writes there.
+        let json = serde_json::to_string_pretty(record).unwrap_or_default().replace('\n', "\n    ");
+        let ld = serde_json::to_string(&SchemaSigner::new(record)).unwrap_or_default();
+        let raw = |text: String| RawValue::from_string(text).unwrap_or_else(|_| Box::<RawValue>::default());
+        let since = record.since.as_deref().unwrap_or_default();
+        let row = [record.id, record.name, record.kind.as_str(), record.country, record.url.unwrap_or_default(), since];
+        Self { json: raw(json), ld: raw(ld), csv: csv_row(row.map(neutralise).iter().map(|c| c.as_bytes())) }
+    }
+
+    /// The entry in `statement.json`.
+    pub fn json(&self) -> &RawValue {
+        &self.json
+    }
+
+    /// The entry in the JSON-LD `author` list.
+    pub fn ld(&self) -> &RawValue {
+        &self.ld
+    }
+}
+
+/// One CSV record (RFC 4180, CRLF).
+fn csv_row<'c>(cells: impl IntoIterator<Item = &'c [u8]>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     // Writing CSV into a Vec cannot fail.
-    let _ = writer.write_record(["id", "name", "kind", "country", "url", "since"]);
-    for s in signers {
-        let since = s.since.as_deref().unwrap_or_default();
-        let row = [s.id, s.name, s.kind.as_str(), s.country, s.url.unwrap_or_default(), since];
-        let _ = writer.write_record(row.map(neutralise).iter().map(|c| c.as_bytes()));
-    }
+    let _ = writer.write_record(cells);
     writer.into_inner().unwrap_or_default()
+}
+
+/// `signatories.csv`: RFC 4180, UTF-8, with cells that a spreadsheet would run as a
+/// formula neutralised (see [`neutralise`]).
+pub fn signatories_csv<'d>(signers: impl IntoIterator<Item = &'d SignerData>) -> Vec<u8> {
+    let mut csv = csv_row(["id", "name", "kind", "country", "url", "since"].map(str::as_bytes));
+    for s in signers {
+        csv.extend_from_slice(&s.csv);
+    }
+    csv
 }
 
 /// A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`,
@@ -266,11 +313,40 @@ mod tests {
             since: None,
             url: None,
         }];
-        let csv = String::from_utf8(signatories_csv(&rows)).unwrap();
+        let csv = String::from_utf8(signatories_csv(&rows.map(|r| SignerData::new(&r)))).unwrap();
         assert_eq!(
             csv,
             "id,name,kind,country,url,since\r\nx,\"'=HYPERLINK(\"\"http://evil.example\"\", \"\"x\"\")\",organization,MX,,\r\n"
         );
+    }
+
+    #[test]
+    fn shared_signer_entries_print_as_the_records_would() {
+        let records = [
+            SignerRecord {
+                country: "MX",
+                id: "a",
+                kind: SignatoryKind::Organization,
+                name: "Line\nbreak \"quoted\" </script>",
+                since: Some("2024-05-01".to_owned()),
+                url: Some("https://a.example.org"),
+            },
+            SignerRecord { country: "AR", id: "b", kind: SignatoryKind::Individual, name: "B", since: None, url: None },
+        ];
+        let data = records.clone().map(|r| SignerData::new(&r));
+        // As in `statement.json`: a list in a field of the top object. Serialised directly,
+        // not through a `Value`, which would reparse the shared entries.
+        #[derive(serde::Serialize)]
+        struct File<T> {
+            id: &'static str,
+            signatories: Vec<T>,
+        }
+        let shared = File { id: "x", signatories: data.iter().map(SignerData::json).collect() };
+        let whole = File { id: "x", signatories: records.to_vec() };
+        assert_eq!(serde_json::to_string_pretty(&shared).unwrap(), serde_json::to_string_pretty(&whole).unwrap());
+        let ld: Vec<&RawValue> = data.iter().map(SignerData::ld).collect();
+        let schema: Vec<SchemaSigner<'_>> = records.iter().map(SchemaSigner::new).collect();
+        assert_eq!(serde_json::to_string(&ld).unwrap(), serde_json::to_string(&schema).unwrap());
     }
 
     #[test]

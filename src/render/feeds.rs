@@ -198,21 +198,11 @@ fn cdata(out: &mut String, name: &str, text: &str) {
     out.push('>');
 }
 
-/// Escapes the five XML special characters, in text and in attribute values alike.
+/// Escapes `<`, `>`, `&` and `"`, which is enough in text and in attribute values quoted
+/// with `"` (the only quotes these feeds use).
 fn escape_xml(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(i) = rest.find(['<', '>', '&', '"', '\'']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            b'"' => "&quot;",
-            _ => "&apos;",
-        });
-        rest = &rest[i + 1..];
-    }
-    out.push_str(rest);
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(out), text);
 }
 
 /// JSON Feed 1.1.

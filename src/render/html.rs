@@ -8,7 +8,7 @@
 //! fills them with nothing and the theme's labels, a feed with its page's address, so
 //! relative links become absolute as feed readers need. The events are not kept.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -114,7 +114,7 @@ pub fn reference_ids(prefix: &str, number: usize, references: usize) -> Vec<Stri
 /// start with `prefix`.
 pub fn write_document(prefix: &str, body: Vec<Event<'static>>, notes: Vec<NoteEvents>) -> (Html, Vec<Html>) {
     let numbers = notes.iter().map(|n| (n.label.clone(), n.number)).collect();
-    let mut writer = Writer { prefix, numbers, seen: HashMap::new(), kinds: Vec::new() };
+    let mut writer = Writer { prefix, numbers, seen: HashMap::default(), kinds: Vec::new() };
     let events = writer.events(body);
     let body = writer.finish(events);
     let notes = notes

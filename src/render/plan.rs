@@ -1,7 +1,7 @@
 //! The site's shape, decided once: which statements are public, which page exists in
 //! which language at which path, and which pages are alternates of each other.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
@@ -67,7 +67,7 @@ pub enum Job<'a> {
 impl<'a> Plan<'a> {
     /// Decides the shape of the site for these public statements.
     pub fn new(corpus: &'a Corpus, public: &[&'a Statement]) -> Self {
-        let mut versions = HashMap::with_capacity(public.len());
+        let mut versions = HashMap::with_capacity_and_hasher(public.len(), Default::default());
         for statement in public {
             let Some(original) = statement.original(&corpus.site) else { continue };
             let list = corpus
@@ -93,7 +93,7 @@ impl<'a> Plan<'a> {
     /// not need it.
     pub fn signed(&self) -> &HashMap<&'a str, Vec<(&'a Statement, &'a Signer)>> {
         self.signed.get_or_init(|| {
-            let mut signed: HashMap<&str, Vec<(&Statement, &Signer)>> = HashMap::new();
+            let mut signed: HashMap<&str, Vec<(&Statement, &Signer)>> = HashMap::default();
             for statement in &self.statements {
                 for signer in &statement.signers {
                     signed.entry(signer.signatory.id.as_str()).or_default().push((statement, signer));
@@ -203,7 +203,7 @@ impl<'a> Plan<'a> {
     pub fn check_paths(&self) -> Diagnostics {
         let corpus = self.corpus;
         let mut diagnostics = Diagnostics::new();
-        let mut taken: HashMap<String, &str> = HashMap::new();
+        let mut taken: HashMap<String, &str> = HashMap::default();
         let notices = self.versions.values().flatten().any(|(_, v)| matches!(v, Version::Notice { .. }));
         for statement in self.statements.iter().filter(|_| notices) {
             for (lang, version) in self.versions(&statement.id) {

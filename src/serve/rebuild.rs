@@ -2,7 +2,9 @@
 //! registry, pages or theme; after an edit to one statement, only that statement is read,
 //! parsed and rendered again, with every listing, on top of the last good site.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
+
+use crate::hash::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 

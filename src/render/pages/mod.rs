@@ -8,7 +8,9 @@ mod directory;
 mod feed_job;
 mod statement;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::HashMap;
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
@@ -50,7 +52,14 @@ pub struct Shared<'a> {
 }
 
 /// Each signatory's rank in the reader's alphabet (ties broken by id), and its row.
-type SignerRows<'a> = (HashMap<&'a str, u32>, HashMap<&'a str, Row>);
+type SignerRows<'a> = (HashMap<&'a str, u32>, HashMap<&'a str, SignerRow>);
+
+/// A signer as every statement it signed shows it: its row on the page, and its share of
+/// the data files, written when first needed.
+struct SignerRow {
+    row: Row,
+    data: OnceLock<data::SignerData>,
+}
 
 /// A row that pages list again and again, and its HTML, written by a partial template of
 /// the theme the first time a page needs it: a loop in a page template then only copies
@@ -129,7 +138,13 @@ impl<'a> Shared<'a> {
             let mut sorted: Vec<&'a Signatory> = self.corpus.registry.signatories.iter().map(AsRef::as_ref).collect();
             sorted.sort_by(|a, b| order.compare(a.name.get(lang), b.name.get(lang)).then_with(|| a.id.cmp(&b.id)));
             let rank = sorted.iter().zip(0..).map(|(s, i)| (s.id.as_str(), i)).collect();
-            let row = sorted.iter().map(|s| (s.id.as_str(), Row::new(statement::signer_row(s, lang)))).collect();
+            let row = sorted
+                .iter()
+                .map(|s| {
+                    let row = Row::new(statement::signer_row(s, lang));
+                    (s.id.as_str(), SignerRow { row, data: OnceLock::new() })
+                })
+                .collect();
             (rank, row)
         })
     }

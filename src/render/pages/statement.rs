@@ -1,5 +1,6 @@
 //! The statement page: its template variables, JSON-LD, and the data files beside it.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
@@ -7,7 +8,7 @@ use serde_json::{Value, json};
 use super::{PageContext, Shared};
 use crate::error::Diagnostic;
 use crate::model::{Lang, Signatory, SignatoryKind, Signer, Statement, Translation};
-use crate::render::data::{self, SignerRecord};
+use crate::render::data::{self, SignerData, SignerRecord};
 use crate::render::html::{note_id, notes_heading_id, reference_ids};
 use crate::render::plan::{Version, last_change};
 use crate::render::urls::Urls;
@@ -40,7 +41,7 @@ impl<'a> Shared<'a> {
                 .iter()
                 .filter(|s| s.signatory.kind == kind)
                 .filter_map(|s| {
-                    let row = rows.get(s.signatory.id.as_str())?;
+                    let row = &rows.get(s.signatory.id.as_str())?.row;
                     Some(self.row_html(super::SIGNER_ROW, row, s.since.map(|d| strings.date(d)), lang, page))
                 })
                 .collect()
@@ -133,7 +134,16 @@ impl<'a> Shared<'a> {
         ctx.extra.insert_value("statement", tera::Value::from(view));
         let published = self.iso(statement.date);
         let modified = self.iso(last_change(statement, lang, &self.corpus.site.timezone));
-        let records: Vec<SignerRecord<'_>> = signers.iter().map(|s| SignerRecord::new(s, lang)).collect();
+        // Each signer's share of the data files, shared unless it joined late.
+        let records: Vec<Cow<'_, SignerData>> = signers
+            .iter()
+            .map(|s| match (s.since, rows.get(s.signatory.id.as_str())) {
+                (None, Some(row)) => {
+                    Cow::Borrowed(row.data.get_or_init(|| SignerData::new(&SignerRecord::new(s, lang))))
+                }
+                _ => Cow::Owned(SignerData::new(&SignerRecord::new(s, lang))),
+            })
+            .collect();
         let versions: Vec<data::VersionRecord<'_>> = self
             .plan
             .versions(&statement.id)
@@ -164,7 +174,7 @@ impl<'a> Shared<'a> {
             lang: lang.as_str(),
             languages: &versions,
             notes: &notes,
-            signatories: &records,
+            signatories: records.iter().map(|r| r.json()).collect(),
             summary: t.summary.as_deref(),
             tags: &statement.tags,
             title: &t.title,
@@ -173,7 +183,7 @@ impl<'a> Shared<'a> {
         let mut json_bytes = serde_json::to_vec_pretty(&document).unwrap_or_default();
         json_bytes.push(b'\n');
         ctx.files = vec![
-            ("signatories.csv".to_owned(), data::signatories_csv(&records)),
+            ("signatories.csv".to_owned(), data::signatories_csv(records.iter().map(AsRef::as_ref))),
             ("statement.json".to_owned(), json_bytes),
         ];
         ctx.times = Some((published, modified));
@@ -201,7 +211,7 @@ impl<'a> Shared<'a> {
         t: &'v Translation,
         url: &'v str,
         (published, modified): (&'v str, &'v str),
-        signers: &'v [SignerRecord<'v>],
+        signers: &'v [Cow<'v, SignerData>],
         versions: &'v [data::VersionRecord<'v>],
         notes: &'v [data::NoteRecord<'v>],
     ) -> data::Article<'v>
@@ -228,7 +238,7 @@ impl<'a> Shared<'a> {
             context: "https://schema.org",
             id: url,
             kind: "Article",
-            author: signers.iter().map(data::SchemaSigner::new).collect(),
+            author: signers.iter().map(|s| s.ld()).collect(),
             citation: citations,
             correction: t
                 .corrections
