@@ -256,8 +256,11 @@ impl PageLinks {
                 found.ids.insert(value.into());
                 continue;
             }
-            let href = if value.contains("&amp;") { value.replace("&amp;", "&").into() } else { Cow::Borrowed(value) };
-            let path = href.split('#').next().unwrap_or_default();
+            let href = match memchr::memchr(b'&', value.as_bytes()) {
+                Some(_) if value.contains("&amp;") => value.replace("&amp;", "&").into(),
+                _ => Cow::Borrowed(value),
+            };
+            let path = before(&href, b'#');
             if !matches!(classify(path, &scope.base_url, &scope.root), Target::Elsewhere) {
                 found.links.push(&href);
             } else if keep_external {
@@ -376,8 +379,8 @@ struct Resolved<'h> {
 
 /// Where a link on output page `page` leads, or `None` when it leaves the site.
 fn resolve<'h>(page: &str, href: &'h str, base_url: &str, root: &str) -> Option<Resolved<'h>> {
-    let (path, fragment) = match href.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
+    let (path, fragment) = match memchr::memchr(b'#', href.as_bytes()) {
+        Some(i) => (&href[..i], Some(&href[i + 1..])),
         None => (href, None),
     };
     let (joined, relative) = match classify(path, base_url, root) {
@@ -402,10 +405,10 @@ enum Target<'h> {
 }
 
 fn classify<'h>(path: &'h str, base_url: &str, root: &str) -> Target<'h> {
-    let path = path.split('?').next().unwrap_or_default();
+    let path = before(path, b'?');
     if let Some(rest) = path.strip_prefix(base_url) {
         Target::Site(rest)
-    } else if path.contains(':') || path.starts_with("//") {
+    } else if memchr::memchr(b':', path.as_bytes()).is_some() || path.starts_with("//") {
         Target::Elsewhere
     } else if let Some(rest) = path.strip_prefix(root) {
         Target::Site(rest)
@@ -416,8 +419,17 @@ fn classify<'h>(path: &'h str, base_url: &str, root: &str) -> Target<'h> {
     }
 }
 
+/// `text` up to the first `byte` (an ASCII character), or all of it.
+fn before(text: &str, byte: u8) -> &str {
+    memchr::memchr(byte, text.as_bytes()).map_or(text, |i| &text[..i])
+}
+
 /// Removes `.` and `..` segments; a trailing `/` is kept.
 fn normalise(path: &str) -> String {
+    // A `.` or `..` segment starts the path or follows a `/`.
+    if !path.starts_with('.') && memchr::memmem::find(path.as_bytes(), b"/.").is_none() {
+        return path.trim_start_matches('/').to_owned();
+    }
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
