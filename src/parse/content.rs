@@ -13,6 +13,7 @@ use serde_saphyr::Spanned;
 
 use super::front_matter;
 use super::markdown::parse_markdown;
+use super::signer_list;
 use super::values::{Refusal, check_slug, check_web_url, parse_date, parse_instant};
 use super::yaml::{closest, from_yaml, location_of};
 use crate::error::{Diagnostic, SourceLocation};
@@ -36,9 +37,10 @@ struct RawStatement {
     /// Never published while true.
     #[serde(default)]
     draft: bool,
-    /// Signatory ids, or `{ id, since }`.
+    /// Signatory ids, or `{ id, since }`. Read without their places (a list may have
+    /// hundreds of entries): [`signer_locations`] finds them when one is wrong.
     #[serde(default)]
-    signatories: Vec<Spanned<RawSigner>>,
+    signatories: Vec<RawSigner>,
     /// An open sign-on form.
     #[serde(default)]
     sign_on: Option<RawSignOn>,
@@ -54,13 +56,33 @@ struct RawStatement {
 }
 
 /// A signer reference: an id, or an id with the day it joined.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 enum RawSigner {
     /// Signed at publication.
     Id(String),
     /// Signed later.
     Late(RawLateSigner),
+}
+
+/// Read by its shape, a string or a map (`#[serde(untagged)]` would buffer every entry of
+/// every list first, and say only that no variant matched).
+impl<'de> Deserialize<'de> for RawSigner {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Shape;
+        impl<'de> serde::de::Visitor<'de> for Shape {
+            type Value = RawSigner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a signatory id, or `{ id, since }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<RawSigner, E> {
+                Ok(RawSigner::Id(id.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawSigner, A::Error> {
+                RawLateSigner::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawSigner::Late)
+            }
+        }
+        deserializer.deserialize_any(Shape)
+    }
 }
 
 /// `{ id, since }`.
@@ -160,13 +182,19 @@ pub fn parse_statement(
         );
         return None;
     }
-    let raw: RawStatement = match from_yaml(path, &file.text, 1) {
+    // The usual signer list is read directly (see `signer_list`); the parser reads the rest.
+    let plain = signer_list::split(&file.text);
+    let yaml = plain.as_ref().map_or(file.text.as_str(), |(emptied, _)| emptied);
+    let mut raw: RawStatement = match from_yaml(path, yaml, 1) {
         Ok(raw) => raw,
         Err(d) => {
             out.push(d);
             return None;
         }
     };
+    if let Some((_, ids)) = plain {
+        raw.signatories = ids.into_iter().map(RawSigner::Id).collect();
+    }
     let at = |v: &Spanned<String>| location_of(path, v, 1);
     let refuse = |v: &Spanned<String>, r: Refusal, out: &mut Vec<Diagnostic>| {
         out.push(r.at(at(v)));
@@ -184,7 +212,7 @@ pub fn parse_statement(
         url_ok.then(|| SignOn { url: s.url.value.clone(), until })
     });
 
-    let signers = resolve_signers(path, &raw.signatories, registry, out);
+    let signers = resolve_signers(path, &file.text, &raw.signatories, registry, out);
 
     let mut translations = BTreeMap::new();
     for lang_file in language_files(dir, site, out) {
@@ -471,31 +499,36 @@ fn checked_slug(
     }
 }
 
-/// Looks every signer up in the registry; unknown and repeated ids are errors.
+/// Looks every signer up in the registry; unknown and repeated ids are errors, at the
+/// entry's place in `text` (the statement.yaml at `path`).
 fn resolve_signers(
     path: &Path,
-    raw: &[Spanned<RawSigner>],
+    text: &str,
+    raw: &[RawSigner],
     registry: &Registry,
     out: &mut Vec<Diagnostic>,
 ) -> Vec<Signer> {
-    let ids: Vec<&str> = registry.signatories.iter().map(|s| s.id.as_str()).collect();
-    let mut seen = HashSet::default();
-    let mut signers = Vec::new();
-    for entry in raw {
-        let at = location_of(path, entry, 1);
-        let (id, since) = match &entry.value {
+    let mut seen = HashSet::with_capacity_and_hasher(raw.len(), Default::default());
+    let mut signers = Vec::with_capacity(raw.len());
+    let locations = std::cell::OnceCell::new();
+    for (i, entry) in raw.iter().enumerate() {
+        let at = || {
+            let locations = locations.get_or_init(|| signer_locations(path, text));
+            locations.get(i).cloned().unwrap_or_else(|| SourceLocation::file(path))
+        };
+        let (id, since) = match entry {
             RawSigner::Id(id) => (id.trim(), None),
             RawSigner::Late(late) => match parse_date(&late.since) {
                 Ok(date) => (late.id.trim(), Some(date)),
                 Err(r) => {
-                    out.push(r.at(at));
+                    out.push(r.at(at()));
                     continue;
                 }
             },
         };
-        if !seen.insert(id.to_owned()) {
+        if !seen.insert(id) {
             out.push(
-                Diagnostic::error(at, format!("the signatory `{id}` is listed twice"))
+                Diagnostic::error(at(), format!("the signatory `{id}` is listed twice"))
                     .with_hint("remove the repeated line"),
             );
             continue;
@@ -505,13 +538,27 @@ fn resolve_signers(
             // The registry's own errors say what is wrong with this signer.
             None if registry.unreadable || registry.rejected.contains(id) => {}
             None => {
+                let ids: Vec<&str> = registry.signatories.iter().map(|s| s.id.as_str()).collect();
                 let hint = match closest(id, &ids) {
                     Some(c) => format!("did you mean `{c}`? Otherwise add `{id}` to signatories.yaml"),
                     None => format!("add an entry with `id: {id}` to signatories.yaml"),
                 };
-                out.push(Diagnostic::error(at, format!("unknown signatory `{id}`")).with_hint(hint));
+                out.push(Diagnostic::error(at(), format!("unknown signatory `{id}`")).with_hint(hint));
             }
         }
     }
     signers
+}
+
+/// Where each entry of `signatories:` is in statement.yaml, read again with places, which
+/// only a wrong entry needs.
+fn signer_locations(path: &Path, text: &str) -> Vec<SourceLocation> {
+    #[derive(Deserialize)]
+    struct Places {
+        #[serde(default)]
+        signatories: Vec<Spanned<serde::de::IgnoredAny>>,
+    }
+    from_yaml::<Places>(path, text, 1)
+        .map(|p| p.signatories.iter().map(|entry| location_of(path, entry, 1)).collect())
+        .unwrap_or_default()
 }

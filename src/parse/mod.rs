@@ -9,6 +9,7 @@ pub mod footnotes;
 pub mod front_matter;
 pub mod markdown;
 pub mod registry;
+mod signer_list;
 pub mod site;
 pub mod values;
 pub mod yaml;
