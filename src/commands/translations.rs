@@ -51,7 +51,7 @@ pub fn report(corpus: &Corpus) -> Vec<Row> {
                         (Some(t), Some(o)) if t.lang == o.lang => State::Original,
                         (Some(t), Some(o)) => match &t.translated_from {
                             None => State::Unmarked,
-                            Some(hash) if *hash == o.body_hash => State::UpToDate,
+                            hash if *hash == o.body_hash => State::UpToDate,
                             Some(_) => State::Stale,
                         },
                         (Some(_), None) => State::Unmarked,
@@ -89,7 +89,8 @@ pub fn mark(root: &Path, dir: &Path, lang: &str) -> Result<PathBuf> {
     }
     let path = target.slug_location.path.clone();
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    replace(&path, &with_translated_from(&text, &original.body_hash))?;
+    let hash = original.body_hash.as_deref().unwrap_or_default();
+    replace(&path, &with_translated_from(&text, hash))?;
     Ok(path)
 }
 

@@ -276,8 +276,10 @@ pub struct Translation {
     pub corrections: Vec<Correction>,
     /// The body.
     pub document: Document,
-    /// A short hash of the body's text, to tell when a translation falls behind it.
-    pub body_hash: String,
+    /// A short hash of the body's text, to tell when a translation falls behind it: set
+    /// on a statement's original (the first of the site's languages it is written in),
+    /// the only body a hash is compared with.
+    pub body_hash: Option<String>,
     /// For translations: the original's body hash it was made from, if marked.
     pub translated_from: Option<String>,
 }
@@ -303,7 +305,7 @@ impl Statement {
         self.translations
             .values()
             .filter(|t| t.lang != original.lang)
-            .filter(|t| t.translated_from.as_ref().is_some_and(|h| *h != original.body_hash))
+            .filter(|t| t.translated_from.is_some() && t.translated_from != original.body_hash)
             .collect()
     }
 }

@@ -215,8 +215,12 @@ pub fn parse_statement(
     let signers = resolve_signers(path, &file.text, &raw.signatories, registry, out);
 
     let mut translations = BTreeMap::new();
-    for lang_file in language_files(dir, site, out) {
-        if let Some(t) = parse_translation(lang_file, dir, out) {
+    let files = language_files(dir, site, out);
+    // The original is written in the first of the site's languages that has a file.
+    let original = site.languages.iter().find_map(|l| files.iter().find(|f| file_lang(f).as_ref() == Some(l)));
+    for lang_file in &files {
+        let is_original = original.is_some_and(|o| std::ptr::eq(*o, *lang_file));
+        if let Some(t) = parse_translation(lang_file, dir, is_original, out) {
             translations.insert(t.lang.clone(), t);
         }
     }
@@ -272,7 +276,7 @@ fn compare_translations(
     let dates = |t: &Translation| t.corrections.iter().map(|c| c.date).collect::<Vec<_>>();
     for t in translations.values().filter(|t| t.lang != original.lang) {
         let at = SourceLocation::file(&t.slug_location.path);
-        if t.translated_from.as_ref().is_some_and(|h| *h != original.body_hash) {
+        if t.translated_from.is_some() && t.translated_from != original.body_hash {
             out.push(
                 Diagnostic::warning(
                     at.clone(),
@@ -355,7 +359,7 @@ pub fn parse_page(dir: &ContentDir, site: &SiteConfig, out: &mut Vec<Diagnostic>
                 addressee: None,
                 dateline: None,
                 corrections: Vec::new(),
-                body_hash: crate::model::body_hash(split.body),
+                body_hash: None,
                 translated_from: None,
                 document,
             },
@@ -415,8 +419,19 @@ fn split_language_file<'a>(
     }
 }
 
-fn parse_translation(file: &SourceFile, dir: &ContentDir, out: &mut Vec<Diagnostic>) -> Option<Translation> {
-    let site_langs_ok = file.path.file_stem().and_then(|s| s.to_str()).and_then(Lang::parse)?;
+/// The language a language file is named after.
+fn file_lang(file: &SourceFile) -> Option<Lang> {
+    file.path.file_stem().and_then(|s| s.to_str()).and_then(Lang::parse)
+}
+
+/// Parses one language file; the original's body is hashed (see [`Translation::body_hash`]).
+fn parse_translation(
+    file: &SourceFile,
+    dir: &ContentDir,
+    is_original: bool,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Translation> {
+    let site_langs_ok = file_lang(file)?;
     let split = match front_matter::split(&file.path, &file.text) {
         Ok(split) => split,
         Err(d) => {
@@ -455,7 +470,7 @@ fn parse_translation(file: &SourceFile, dir: &ContentDir, out: &mut Vec<Diagnost
         dateline: raw.dateline.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
         corrections,
         document,
-        body_hash: crate::model::body_hash(split.body),
+        body_hash: is_original.then(|| crate::model::body_hash(split.body)),
         translated_from: raw.translated_from.map(|h| h.trim().to_owned()),
     })
 }
