@@ -147,6 +147,7 @@ fn compile_templates(files: &BTreeMap<String, ThemeFile>, diagnostics: &mut Diag
     }
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
+    tera.register_filter("safe", safe);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
         // Tera names the culprit (`no_such_filter`, a missing parent) but not where it is:
         // find the first template that mentions it.
@@ -174,6 +175,15 @@ fn compile_templates(files: &BTreeMap<String, ThemeFile>, diagnostics: &mut Diag
     Some(tera)
 }
 
+/// Tera's `safe`, without its copy: a string is marked safe where it is (Tera's own copies
+/// it into a new string, and pages print hundreds of rows and bodies through it).
+fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    match value.as_str() {
+        Some(_) => value.mark_safe(),
+        None => tera::Value::safe_string(&value.to_string()),
+    }
+}
+
 /// Every language must have every key that any language has.
 fn check_same_keys(i18n: &BTreeMap<Lang, I18n>, paths: &BTreeMap<Lang, PathBuf>, diagnostics: &mut Diagnostics) {
     let all: BTreeSet<&str> = i18n.values().flat_map(I18n::keys).collect();
@@ -194,5 +204,30 @@ fn check_same_keys(i18n: &BTreeMap<Lang, I18n>, paths: &BTreeMap<Lang, PathBuf>,
                 .with_hint(format!("add them, translated from i18n/{}.yaml", other.unwrap_or_default())),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_safe_filter_prints_what_teras_prints() {
+        let template = "{{ s | safe }} {{ n | safe }} {{ s }} {{ m | safe }}";
+        let mut context = tera::Context::new();
+        context.insert("s", "<b>&amp;</b>");
+        context.insert("n", &3.5);
+        context.insert("m", &BTreeMap::from([("a", 1)]));
+        let render = |ours: bool| {
+            let mut tera = Tera::new();
+            tera.autoescape_on([".html"]);
+            if ours {
+                tera.register_filter("safe", safe);
+            }
+            tera.add_raw_template("t.html", template).unwrap();
+            tera.render("t.html", &context).unwrap()
+        };
+        assert_eq!(render(true), render(false));
+        assert!(render(true).starts_with("<b>&amp;</b> 3.5 &lt;b&gt;"), "{}", render(true));
     }
 }
