@@ -237,23 +237,14 @@ impl<'a> Shared<'a> {
             Job::Signer(signatory, lang) => ("signer.html", *lang, self.signer_page(signatory, lang, &path)?),
             Job::Feeds(_) | Job::Sitemap => unreachable!("feeds() and render() handle the jobs that are not pages"),
         };
-        let (kind, title, description) = &ctx.meta;
-        let mut page = self.page_meta(job, kind, lang, title, description, &rel);
-        if let Some((published, modified)) = &ctx.times {
-            page["og"]["published"] = json!(published);
-            page["og"]["modified"] = json!(modified);
-        }
-        page["jsonld"] = json!(ctx.jsonld);
-        if let Some(image) = &ctx.image {
-            page["og"]["image"] = json!(image);
-        }
+        let page = self.page_meta(job, lang, &rel, &mut ctx);
         let mut context = Context::new();
         context.insert("lang", lang.as_str());
         let (strings, site) = &self.shared_values[lang];
         context.insert_value("t", strings.clone());
         context.insert_value("site", site.clone());
-        context.insert("nav", &self.nav(lang, &path));
-        context.insert("page", &page);
+        context.insert_value("nav", self.nav(lang, &path));
+        context.insert_value("page", page);
         context.extend(std::mem::take(&mut ctx.extra));
         // Written as bytes: Tera writes only text, and the bytes are what goes to disk.
         let mut html = Vec::with_capacity(32 * 1024);
@@ -282,52 +273,74 @@ impl<'a> Shared<'a> {
         })
     }
 
-    fn nav(&self, lang: &Lang, current: &str) -> Value {
-        let items: Vec<Value> = self
+    fn nav(&self, lang: &Lang, current: &str) -> tera::Value {
+        let items: Vec<tera::Value> = self
             .corpus
             .pages
             .iter()
             .filter_map(|p| p.translations.get(lang))
             .map(|t| {
                 let rel = Urls::page(lang, &t.slug);
-                json!({ "title": t.title, "url": self.urls.path(&rel), "current": page_file(&rel) == current })
+                let current = page_file(&rel) == current;
+                template_map([
+                    ("title", t.title.as_str().into()),
+                    ("url", self.urls.path(&rel).into()),
+                    ("current", current.into()),
+                ])
             })
             .collect();
-        Value::Array(items)
+        items.into()
     }
 
-    /// `page`: what the head, the switcher and the feed links need.
-    fn page_meta(&self, job: &Job<'_>, kind: &str, lang: &Lang, title: &str, description: &str, rel: &str) -> Value {
-        let alternates: Vec<Value> = self
-            .plan
-            .alternates(job)
+    /// `page`: what the head, the switcher and the feed links need (the page's JSON-LD is
+    /// moved out of `ctx`).
+    fn page_meta(&self, job: &Job<'_>, lang: &Lang, rel: &str, ctx: &mut PageContext) -> tera::Value {
+        let (kind, title, description) = &ctx.meta;
+        let alternates = self.plan.alternates(job);
+        let listed: Vec<tera::Value> = alternates
             .iter()
             .map(|(l, r)| {
-                let name = self.t(l).text("language_name");
-                json!({ "lang": l.as_str(), "url": self.urls.absolute(r), "name": name, "current": l == lang })
+                template_map([
+                    ("lang", l.as_str().into()),
+                    ("url", self.urls.absolute(r).into()),
+                    ("name", self.t(l).text("language_name").into()),
+                    ("current", (l == lang).into()),
+                ])
             })
             .collect();
         let strings = self.t(lang);
-        let feeds: Vec<Value> = FEEDS
+        let feeds: Vec<tera::Value> = FEEDS
             .iter()
             .map(|(file, mime, key)| {
                 let url = self.urls.path(&format!("{}{file}", Urls::home(lang)));
-                json!({ "type": mime, "url": url, "title": strings.text(key) })
+                template_map([("type", (*mime).into()), ("url", url.into()), ("title", strings.text(key).into())])
             })
             .collect();
         let alternate_locales: Vec<String> =
-            self.plan.alternates(job).iter().filter(|(l, _)| l != lang).map(|(l, _)| data::og_locale(l)).collect();
-        let image = self.corpus.site.image.as_deref().map(|i| absolute(&self.urls.absolute(""), i));
-        json!({
-            "kind": kind,
-            "title": title,
-            "description": description,
-            "canonical": self.urls.absolute(rel),
-            "alternates": alternates,
-            "x_default": self.urls.absolute(""),
-            "feeds": feeds,
-            "og": { "locale": data::og_locale(lang), "alternate_locales": alternate_locales, "image": image },
-        })
+            alternates.iter().filter(|(l, _)| l != lang).map(|(l, _)| data::og_locale(l)).collect();
+        let image = match &ctx.image {
+            Some(image) => Some(image.clone()),
+            None => self.corpus.site.image.as_deref().map(|i| absolute(&self.urls.absolute(""), i)),
+        };
+        let mut og = tera::Map::new();
+        og.insert("locale".into(), data::og_locale(lang).into());
+        og.insert("alternate_locales".into(), alternate_locales.into());
+        og.insert("image".into(), image.into());
+        if let Some((published, modified)) = &ctx.times {
+            og.insert("published".into(), published.as_str().into());
+            og.insert("modified".into(), modified.as_str().into());
+        }
+        template_map([
+            ("kind", (*kind).into()),
+            ("title", title.as_str().into()),
+            ("description", description.as_str().into()),
+            ("canonical", self.urls.absolute(rel).into()),
+            ("alternates", listed.into()),
+            ("x_default", self.urls.absolute("").into()),
+            ("feeds", feeds.into()),
+            ("og", og.into()),
+            ("jsonld", ctx.jsonld.take().map(|j| tera::Value::safe_string(&j)).into()),
+        ])
     }
 
     fn chooser(&self) -> PageContext {
@@ -442,9 +455,10 @@ impl PageContext {
     }
 }
 
-/// A template map of `entries`.
+/// A template map of `entries`, in key order. (Tera makes its map from another; from an
+/// ordered map, each key is hashed once, not twice.)
 fn template_map<const N: usize>(entries: [(&'static str, tera::Value); N]) -> tera::Value {
-    tera::Value::from(entries.into_iter().map(|(key, value)| (key.into(), value)).collect::<tera::Map>())
+    tera::Value::from(BTreeMap::from(entries))
 }
 
 /// `row` with `key` set to `value`: rows are shared, so this copies the row's map.

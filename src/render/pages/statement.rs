@@ -3,9 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use serde_json::{Value, json};
-
-use super::{PageContext, Shared};
+use super::{PageContext, Shared, template_map};
 use crate::error::Diagnostic;
 use crate::model::{Lang, Signatory, SignatoryKind, Signer, Statement, Translation};
 use crate::render::data::{self, SignerData, SignerRecord};
@@ -19,17 +17,17 @@ impl<'a> Shared<'a> {
         let strings = self.t(lang);
         let fill = self.page_fill(lang);
         let body = t.document.body.filled(&fill);
-        let notes: Vec<Value> = t
+        let notes: Vec<tera::Value> = t
             .document
             .notes
             .iter()
             .map(|n| {
-                json!({
-                    "id": note_id(&statement.id, n.number),
-                    "number": n.number,
-                    "html": n.html.filled(&fill),
-                    "references": reference_ids(&statement.id, n.number, n.references),
-                })
+                template_map([
+                    ("id", note_id(&statement.id, n.number).into()),
+                    ("number", n.number.into()),
+                    ("html", tera::Value::safe_string(&n.html.filled(&fill))),
+                    ("references", reference_ids(&statement.id, n.number, n.references).into()),
+                ])
             })
             .collect();
 
@@ -54,11 +52,10 @@ impl<'a> Shared<'a> {
             signers_summary =
                 format!("{signers_summary}, {}", strings.text("as_of").replace("{date}", &strings.date(latest)));
         }
-        let sign_on = statement
-            .sign_on
-            .as_ref()
-            .filter(|s| s.until.is_none_or(|u| u > self.options.now))
-            .map(|s| json!({ "url": s.url, "until": s.until.map(|u| strings.date(self.local_date(u))) }));
+        let sign_on = statement.sign_on.as_ref().filter(|s| s.until.is_none_or(|u| u > self.options.now)).map(|s| {
+            let until = s.until.map(|u| strings.date(self.local_date(u)));
+            template_map([("url", s.url.as_str().into()), ("until", until.into())])
+        });
 
         // A publication time other than midnight is part of the record: show it, with its zone.
         let local = statement.date.to_zoned_datetime(self.corpus.site.timezone.clone());
@@ -71,14 +68,19 @@ impl<'a> Shared<'a> {
             Some(place) => strings.text("dateline_format").replace("{place}", place).replace("{date}", &date),
             None => date,
         };
-        let translation_of = statement
-            .original(&self.corpus.site)
-            .filter(|o| o.lang != *lang)
-            .map(|o| json!({ "lang": o.lang.as_str(), "name": self.t(&o.lang).text("language_name") }));
-        let corrections: Vec<Value> = t
+        let translation_of = statement.original(&self.corpus.site).filter(|o| o.lang != *lang).map(|o| {
+            template_map([("lang", o.lang.as_str().into()), ("name", self.t(&o.lang).text("language_name").into())])
+        });
+        let corrections: Vec<tera::Value> = t
             .corrections
             .iter()
-            .map(|c| json!({ "date": c.date.to_string(), "display": strings.date(c.date), "note": c.note }))
+            .map(|c| {
+                template_map([
+                    ("date", c.date.to_string().into()),
+                    ("display", strings.date(c.date).into()),
+                    ("note", c.note.as_str().into()),
+                ])
+            })
             .collect();
         let stale = statement
             .stale_translations(&self.corpus.site)
@@ -87,11 +89,11 @@ impl<'a> Shared<'a> {
             .then(|| statement.original(&self.corpus.site))
             .flatten()
             .map(|o| {
-                json!({
-                    "original_url": self.urls.path(&Urls::statement(&o.lang, &o.slug)),
-                    "original_lang": o.lang.as_str(),
-                    "original_lang_name": strings.text(&format!("language_{}", o.lang)),
-                })
+                template_map([
+                    ("original_url", self.urls.path(&Urls::statement(&o.lang, &o.slug)).into()),
+                    ("original_lang", o.lang.as_str().into()),
+                    ("original_lang_name", strings.text(&format!("language_{}", o.lang)).into()),
+                ])
             });
         let updated = Some(last_change(statement, lang, &self.corpus.site.timezone)).filter(|u| *u > statement.date);
         let banner = if statement.draft {
@@ -103,35 +105,37 @@ impl<'a> Shared<'a> {
                 .map(|e| strings.text("banner_embargo").replace("{date}", &self.date_time(strings, e)))
         };
         let rel = Urls::statement(lang, &t.slug);
-        let view = StatementView {
-            id: &statement.id,
-            title: &t.title,
-            summary: t.summary.as_deref(),
-            addressee: t.addressee.as_deref(),
-            dateline,
-            date_iso: self.iso(statement.date),
-            updated: updated.map(|u| json!({ "iso": self.iso(u), "display": strings.date(self.local_date(u)) })),
-            body: &body,
-            notes,
-            notes_id: notes_heading_id(&statement.id),
-            signers_summary,
-            sign_on,
-            tags: &statement.tags,
-            corrections,
-            translation_of,
-            stale,
-            banner,
-            pdf_url: statement.pdf.get(lang).map(|file| self.urls.path(&format!("{rel}{file}"))),
-            csv_url: self.urls.path(&format!("{rel}signatories.csv")),
-            json_url: self.urls.path(&format!("{rel}statement.json")),
-        };
+        let updated = updated
+            .map(|u| template_map([("iso", self.iso(u).into()), ("display", strings.date(self.local_date(u)).into())]));
+        // Built as template values directly: the body is copied once, not twice.
+        let view = template_map([
+            ("id", statement.id.as_str().into()),
+            ("title", t.title.as_str().into()),
+            ("summary", t.summary.as_deref().into()),
+            ("addressee", t.addressee.as_deref().into()),
+            ("dateline", dateline.into()),
+            ("date_iso", self.iso(statement.date).into()),
+            ("updated", updated.into()),
+            ("body", tera::Value::safe_string(&body)),
+            ("notes", notes.into()),
+            ("notes_id", notes_heading_id(&statement.id).into()),
+            ("signers_summary", signers_summary.into()),
+            ("sign_on", sign_on.into()),
+            ("tags", statement.tags.iter().map(String::as_str).collect::<Vec<_>>().into()),
+            ("corrections", corrections.into()),
+            ("translation_of", translation_of.into()),
+            ("stale", stale.into()),
+            ("banner", banner.into()),
+            ("pdf_url", statement.pdf.get(lang).map(|file| self.urls.path(&format!("{rel}{file}"))).into()),
+            ("csv_url", self.urls.path(&format!("{rel}signatories.csv")).into()),
+            ("json_url", self.urls.path(&format!("{rel}statement.json")).into()),
+            // The signer rows are shared template values.
+            ("organizations", organizations.into()),
+            ("individuals", individuals.into()),
+        ]);
         let summary = t.summary.as_deref().unwrap_or_default();
         let mut ctx = PageContext::new("statement", &t.title, summary, serde_json::json!({}));
-        // The signer rows are shared template values; they join the converted view.
-        let mut view = tera::Value::from_serializable(&view).into_map().unwrap_or_default();
-        view.insert("organizations".into(), tera::Value::from(organizations));
-        view.insert("individuals".into(), tera::Value::from(individuals));
-        ctx.extra.insert_value("statement", tera::Value::from(view));
+        ctx.extra.insert_value("statement", view);
         let published = self.iso(statement.date);
         let modified = self.iso(last_change(statement, lang, &self.corpus.site.timezone));
         // Each signer's share of the data files, shared unless it joined late.
@@ -280,29 +284,4 @@ pub(super) fn signer_row(signatory: &Signatory, lang: &Lang) -> tera::Value {
         ("affiliation", signatory.affiliation.as_ref().map(|a| a.get(lang)).into()),
         ("since", tera::Value::none()),
     ])
-}
-
-/// `statement`: what statement.html receives (the theming section of the README lists it).
-#[derive(serde::Serialize)]
-struct StatementView<'a> {
-    id: &'a str,
-    title: &'a str,
-    summary: Option<&'a str>,
-    addressee: Option<&'a str>,
-    dateline: String,
-    date_iso: String,
-    updated: Option<Value>,
-    body: &'a str,
-    notes: Vec<Value>,
-    notes_id: String,
-    signers_summary: String,
-    sign_on: Option<Value>,
-    tags: &'a [String],
-    corrections: Vec<Value>,
-    translation_of: Option<Value>,
-    stale: Option<Value>,
-    banner: Option<String>,
-    pdf_url: Option<String>,
-    csv_url: String,
-    json_url: String,
 }
