@@ -463,7 +463,11 @@ fn template_map<const N: usize>(entries: [(&'static str, tera::Value); N]) -> te
 
 /// `row` with `key` set to `value`: rows are shared, so this copies the row's map.
 fn with_key(row: &tera::Value, key: &'static str, value: impl Into<tera::Value>) -> tera::Value {
-    let mut map = row.clone().into_map().unwrap_or_default();
+    // The key goes first: Tera looks a key up in a small map by going through it in order,
+    // and a page reads the `html` of every row.
+    let rest = row.as_map().into_iter().flatten().filter(|(k, _)| k.as_str() != Some(key));
+    let mut map = tera::Map::with_capacity(rest.size_hint().1.unwrap_or_default() + 1);
     map.insert(key.into(), value.into());
+    map.extend(rest.map(|(k, v)| (k.clone(), v.clone())));
     tera::Value::from(map)
 }
