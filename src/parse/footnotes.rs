@@ -27,21 +27,21 @@ pub struct NoteProblem {
 
 /// The result of the pass.
 #[derive(Debug, Clone, Default)]
-pub struct NotePass {
+pub struct NotePass<'a> {
     /// The body without note definitions; references keep their normalised label.
-    pub body: Vec<Event<'static>>,
+    pub body: Vec<Event<'a>>,
     /// Referenced notes, numbered by first reference.
-    pub notes: Vec<NoteEvents>,
+    pub notes: Vec<NoteEvents<'a>>,
     /// Undefined references, duplicate definitions (errors) and unused notes (warnings).
     pub problems: Vec<NoteProblem>,
 }
 
 /// Runs the pass over `events`, parsed from `source`.
-pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> NotePass {
+pub fn number_notes<'a>(source: &str, events: Vec<(Event<'a>, Range<usize>)>) -> NotePass<'a> {
     let mut pass = NotePass::default();
-    let mut definitions: HashMap<String, Definition> = HashMap::default();
+    let mut definitions: HashMap<String, Definition<'a>> = HashMap::default();
     let mut definition_order: Vec<String> = Vec::new();
-    let mut current: Option<(String, Vec<Event<'static>>, usize)> = None;
+    let mut current: Option<(String, Vec<Event<'a>>, usize)> = None;
     let mut in_code = false;
     // The parser splits text at every `[`; a run of neighbouring text events is scanned
     // as one span of the source.
@@ -88,7 +88,7 @@ pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> Not
                 }
                 let event = match event {
                     Event::FootnoteReference(label) => Event::FootnoteReference(normalise(&label).into()),
-                    other => other.into_static(),
+                    other => other,
                 };
                 match &mut current {
                     Some((_, events, _)) => events.push(event),
@@ -102,22 +102,29 @@ pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> Not
         find_undefined_references(source, run.clone(), &mut pass.problems);
     }
 
-    // Number by first reference: in the body first, then inside notes (notes citing notes).
+    // Number by first reference: in the body first, then inside notes (notes citing notes),
+    // each note's references read when its turn comes (first numbered, first read).
+    let labels = |events: &[Event<'_>]| -> Vec<String> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::FootnoteReference(label) => Some(label.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
     let mut order: Vec<String> = Vec::new();
     let mut counts: HashMap<String, usize> = HashMap::default();
-    let mut queue: Vec<Vec<Event<'static>>> = vec![pass.body.clone()];
-    while let Some(events) = queue.pop() {
-        for event in &events {
-            if let Event::FootnoteReference(label) = event {
-                let label = label.to_string();
-                *counts.entry(label.clone()).or_default() += 1;
-                if let Some(def) = definitions.get_mut(&label)
-                    && def.number.is_none()
-                {
-                    order.push(label);
-                    def.number = Some(order.len());
-                    queue.insert(0, def.events.clone());
-                }
+    let mut queue = std::collections::VecDeque::from([labels(&pass.body)]);
+    while let Some(references) = queue.pop_front() {
+        for label in references {
+            *counts.entry(label.clone()).or_default() += 1;
+            if let Some(def) = definitions.get_mut(&label)
+                && def.number.is_none()
+            {
+                def.number = Some(order.len() + 1);
+                queue.push_back(labels(&def.events));
+                order.push(label);
             }
         }
     }
@@ -147,8 +154,8 @@ pub fn number_notes(source: &str, events: Vec<(Event<'_>, Range<usize>)>) -> Not
     pass
 }
 
-struct Definition {
-    events: Vec<Event<'static>>,
+struct Definition<'a> {
+    events: Vec<Event<'a>>,
     offset: usize,
     number: Option<usize>,
 }
@@ -187,7 +194,7 @@ mod tests {
     use super::*;
     use pulldown_cmark::{Options, Parser};
 
-    fn run(source: &str) -> NotePass {
+    fn run(source: &str) -> NotePass<'_> {
         let events = Parser::new_ext(source, Options::ENABLE_FOOTNOTES).into_offset_iter().collect();
         number_notes(source, events)
     }
@@ -199,6 +206,14 @@ mod tests {
         assert_eq!(numbered, [("b", 1, 2), ("a", 2, 1)]);
         assert!(pass.problems.is_empty(), "{:?}", pass.problems);
         assert!(!pass.body.iter().any(|e| matches!(e, Event::Start(Tag::FootnoteDefinition(_)))));
+    }
+
+    #[test]
+    fn notes_cited_by_notes_are_numbered_after_the_body_s_in_reading_order() {
+        let pass =
+            run("A[^a] B[^d].\n\n[^a]: See[^c] and [^b].\n\n[^b]: B[^c].\n\n[^c]: C.\n\n[^d]: D[^e].\n\n[^e]: E.\n");
+        let numbered: Vec<_> = pass.notes.iter().map(|n| (n.label.as_str(), n.number, n.references)).collect();
+        assert_eq!(numbered, [("a", 1, 1), ("d", 2, 1), ("c", 3, 2), ("b", 4, 1), ("e", 5, 1)]);
     }
 
     #[test]

@@ -150,12 +150,14 @@ fn event_handler(lower: &str) -> Option<String> {
 }
 
 /// Joins neighbouring text events, which the parser splits at every candidate delimiter.
-pub fn merge_text(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
-    let mut merged: Vec<Event<'static>> = Vec::with_capacity(events.len());
+pub fn merge_text(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut merged: Vec<Event<'_>> = Vec::with_capacity(events.len());
     for event in events {
         match (merged.last_mut(), event) {
             (Some(Event::Text(previous)), Event::Text(next)) => {
-                *previous = CowStr::from(format!("{previous}{next}"));
+                let mut joined = std::mem::replace(previous, CowStr::Borrowed("")).into_string();
+                joined.push_str(&next);
+                *previous = joined.into();
             }
             (_, event) => merged.push(event),
         }
@@ -165,7 +167,7 @@ pub fn merge_text(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
 
 /// Gives every heading without an explicit `{#id}` an id made from its text, unique in
 /// the document.
-pub fn add_heading_ids(mut events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+pub fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut used: HashSet<String> = HashSet::default();
     for event in &events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
@@ -217,7 +219,7 @@ pub fn slugify(text: &str) -> String {
 
 /// Turns bare `http(s)://…` and `www.…` addresses in text into links, as sources in notes
 /// are often written; text inside links and code is left alone.
-pub fn linkify(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+pub fn linkify(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out = Vec::with_capacity(events.len());
     let mut in_link = 0usize;
     let mut in_code = false;
@@ -239,7 +241,7 @@ pub fn linkify(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
     out
 }
 
-fn split_urls(text: &str, out: &mut Vec<Event<'static>>) {
+fn split_urls(text: &str, out: &mut Vec<Event<'_>>) {
     let mut rest = text;
     while let Some((start, end)) = find_url(rest) {
         if start > 0 {

@@ -79,7 +79,7 @@ impl Html {
 
 /// A note's events, with its number and how often the body refers to it.
 #[derive(Debug, Clone)]
-pub struct NoteEvents {
+pub struct NoteEvents<'a> {
     /// Normalised (lower-case) label.
     pub label: String,
     /// 1-based number.
@@ -87,7 +87,7 @@ pub struct NoteEvents {
     /// How many times the body refers to it.
     pub references: usize,
     /// The note's content.
-    pub events: Vec<Event<'static>>,
+    pub events: Vec<Event<'a>>,
 }
 
 /// Id of note `number`'s list item.
@@ -112,7 +112,7 @@ pub fn reference_ids(prefix: &str, number: usize, references: usize) -> Vec<Stri
 
 /// Writes a body and its notes (in number order, each with its back-links); element ids
 /// start with `prefix`.
-pub fn write_document(prefix: &str, body: Vec<Event<'static>>, notes: Vec<NoteEvents>) -> (Html, Vec<Html>) {
+pub fn write_document<'a>(prefix: &str, body: Vec<Event<'a>>, notes: Vec<NoteEvents<'a>>) -> (Html, Vec<Html>) {
     let numbers = notes.iter().map(|n| (n.label.clone(), n.number)).collect();
     let mut writer = Writer { prefix, numbers, seen: HashMap::default(), kinds: Vec::new() };
     let events = writer.events(body);
@@ -156,7 +156,7 @@ impl Writer<'_> {
     }
 
     /// Writes `events`, with the holes marked in them, as [`Html`].
-    fn finish(&mut self, events: Vec<Event<'static>>) -> Html {
+    fn finish(&mut self, events: Vec<Event<'_>>) -> Html {
         let kinds = std::mem::take(&mut self.kinds);
         let mut collector =
             Collector { text: String::new(), holes: Vec::with_capacity(kinds.len()), kinds: kinds.into_iter() };
@@ -189,8 +189,8 @@ impl Writer<'_> {
     }
 
     /// Our events in front of pulldown-cmark's writer.
-    fn events(&mut self, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
-        let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
+    fn events<'a>(&mut self, events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+        let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
         let mut events = events.into_iter();
         while let Some(event) = events.next() {
             match event {
@@ -271,7 +271,7 @@ impl Writer<'_> {
 
     /// An image's description, up to its end, escaped for the `alt` attribute as
     /// pulldown-cmark writes it: text only, markup dropped.
-    fn alt_text(&mut self, events: &mut impl Iterator<Item = Event<'static>>) -> String {
+    fn alt_text<'a>(&mut self, events: &mut impl Iterator<Item = Event<'a>>) -> String {
         let mut alt = String::new();
         let mut depth = 0usize;
         for event in events.by_ref() {
