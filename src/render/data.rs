@@ -234,7 +234,9 @@ impl SignerData {
 
 /// One CSV record (RFC 4180, CRLF).
 fn csv_row<'c>(cells: impl IntoIterator<Item = &'c [u8]>) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    // A row is short: the writer's default 8 KiB buffer would cost more than the row.
+    let mut writer =
+        csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).buffer_capacity(256).from_writer(Vec::new());
     // Writing CSV into a Vec cannot fail.
     let _ = writer.write_record(cells);
     writer.into_inner().unwrap_or_default()
@@ -242,8 +244,14 @@ fn csv_row<'c>(cells: impl IntoIterator<Item = &'c [u8]>) -> Vec<u8> {
 
 /// `signatories.csv`: RFC 4180, UTF-8, with cells that a spreadsheet would run as a
 /// formula neutralised (see [`neutralise`]).
-pub fn signatories_csv<'d>(signers: impl IntoIterator<Item = &'d SignerData>) -> Vec<u8> {
+pub fn signatories_csv<'d, I>(signers: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = &'d SignerData>,
+    I::IntoIter: Clone,
+{
+    let signers = signers.into_iter();
     let mut csv = csv_row(["id", "name", "kind", "country", "url", "since"].map(str::as_bytes));
+    csv.reserve(signers.clone().map(|s| s.csv.len()).sum());
     for s in signers {
         csv.extend_from_slice(&s.csv);
     }

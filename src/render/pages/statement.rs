@@ -184,7 +184,15 @@ impl<'a> Shared<'a> {
             title: &t.title,
             url: &url,
         };
-        let mut json_bytes = serde_json::to_vec_pretty(&document).unwrap_or_default();
+        // Most of the file is its signers' entries: room for them, so it is never copied as
+        // it grows.
+        let mut json_bytes = Vec::with_capacity(
+            records.iter().map(|r| r.json().get().len() + 6).sum::<usize>()
+                + notes.iter().map(|n| n.text.len() + 64).sum::<usize>()
+                + 4096,
+        );
+        // Serialising these types cannot fail.
+        let _ = serde_json::to_writer_pretty(&mut json_bytes, &document);
         json_bytes.push(b'\n');
         ctx.files = vec![
             ("signatories.csv".to_owned(), data::signatories_csv(records.iter().map(AsRef::as_ref))),
