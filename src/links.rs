@@ -7,13 +7,12 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-
-use crate::hash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
+use crate::hash::{HashMap, HashSet};
 use crate::load::SourceTree;
 use crate::model::Corpus;
 use crate::render::urls::{Urls, output_file};

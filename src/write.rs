@@ -18,7 +18,6 @@
 //! Unchanged files therefore keep their modification time, so `rsync` and HTTP caches see
 //! that they did not change. Where links are not possible, files are written.
 
-use crate::hash::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,6 +25,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
+use crate::hash::HashSet;
 
 /// A new output being written beside the current one; dropped without
 /// [`commit`](Self::commit), it is removed and the current output stays.

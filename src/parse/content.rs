@@ -4,8 +4,6 @@
 //! such as slugs that must be unique per language, is checked in `parse::parse`.
 
 use std::collections::BTreeMap;
-
-use crate::hash::HashSet;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -17,6 +15,7 @@ use super::signer_list;
 use super::values::{Refusal, check_slug, check_web_url, parse_date, parse_instant};
 use super::yaml::{closest, from_yaml, location_of};
 use crate::error::{Diagnostic, SourceLocation};
+use crate::hash::HashSet;
 use crate::load::{ContentDir, STATEMENT_FILE, SourceFile};
 use crate::model::{
     Correction, Lang, MissingTranslation, Page, Registry, SignOn, Signer, SiteConfig, Statement, Translation,

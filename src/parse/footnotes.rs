@@ -5,11 +5,11 @@
 //! events with their byte ranges and returns the body without definitions, the notes in
 //! reading order, and the problems, each with its byte offset in the body.
 
-use crate::hash::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+use crate::hash::HashMap;
 use crate::render::html::NoteEvents;
 
 /// A problem found by the pass, at a byte offset of the Markdown body.

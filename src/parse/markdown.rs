@@ -4,13 +4,13 @@
 //! ids, and links for bare URLs. The result is written as HTML at once
 //! ([`crate::render::html`]), with holes for what differs between the page and the feeds.
 
-use crate::hash::HashSet;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::footnotes::number_notes;
 use crate::error::{Diagnostic, SourceLocation};
+use crate::hash::HashSet;
 use crate::model::{Document, Note};
 use crate::render::html::write_document;
 

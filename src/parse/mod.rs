@@ -15,14 +15,12 @@ pub mod values;
 pub mod yaml;
 
 use std::collections::BTreeMap;
-
-use crate::hash::HashMap;
-
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
+use crate::hash::HashMap;
 use crate::load::{ContentDir, REGISTRY_FILE, SITE_FILE, SourceTree};
 use crate::model::{Corpus, Lang, Registry, SiteConfig, Statement, Translation};
 

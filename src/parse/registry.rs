@@ -1,6 +1,5 @@
 //! `signatories.yaml` → [`Registry`]: every signer, checked once.
 
-use crate::hash::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -10,6 +9,7 @@ use super::site::{RawText, localized};
 use super::values::{check_slug, check_web_url};
 use super::yaml::{closest, from_yaml, location_of};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::hash::HashMap;
 use crate::model::country::{COUNTRIES, Country};
 use crate::model::{Lang, Registry, Signatory, SignatoryKind};
 

@@ -8,7 +8,6 @@
 //! fills them with nothing and the theme's labels, a feed with its page's address, so
 //! relative links become absolute as feed readers need. The events are not kept.
 
-use crate::hash::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -18,6 +17,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use crate::hash::HashMap;
 use crate::model::{Hole, HoleKind, Html};
 
 /// What fills the holes of one use of a document.

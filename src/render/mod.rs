@@ -18,8 +18,6 @@ pub mod theme;
 pub mod urls;
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use crate::hash::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -28,6 +26,7 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 
 use self::plan::{Job, Plan, Version};
+use crate::hash::HashSet;
 pub use self::theme::{Theme, load_theme};
 use self::urls::Urls;
 use crate::error::{Diagnostic, Diagnostics, Error, SourceLocation};

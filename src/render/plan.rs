@@ -1,13 +1,13 @@
 //! The site's shape, decided once: which statements are public, which page exists in
 //! which language at which path, and which pages are alternates of each other.
 
-use crate::hash::HashMap;
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
 
 use super::urls::{RESERVED_SLUGS, Urls, output_file};
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
+use crate::hash::HashMap;
 use crate::model::{Corpus, Lang, MissingTranslation, Signatory, Signer, Statement};
 
 /// Where each public statement appears in each language.

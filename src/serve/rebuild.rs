@@ -3,13 +3,12 @@
 //! parsed and rendered again, with every listing, on top of the last good site.
 
 use std::collections::BTreeSet;
-
-use crate::hash::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::watch::Change;
 use crate::error::{Diagnostics, Result};
+use crate::hash::HashSet;
 use crate::load::{self, SourceTree};
 use crate::model::Corpus;
 use crate::render::{self, RenderOptions, Reuse, Scope, Site, Theme};

@@ -9,8 +9,6 @@ mod feed_job;
 mod statement;
 
 use std::collections::BTreeMap;
-
-use crate::hash::HashMap;
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
@@ -27,6 +25,7 @@ use super::sitemap;
 use super::urls::Urls;
 use super::{RenderOptions, Theme};
 use crate::error::{Diagnostic, SourceLocation};
+use crate::hash::HashMap;
 use crate::model::{Corpus, Lang, Signatory, Statement};
 
 /// The feed files of one language, relative to its home.
