@@ -17,6 +17,13 @@
 //!
 //! Unchanged files therefore keep their modification time, so `rsync` and HTTP caches see
 //! that they did not change. Where links are not possible, files are written.
+//!
+//! Telling that a file is unchanged need not mean reading it: after each build, a manifest
+//! beside the output (`.<output>.manifest`) records every file's size, inode, change time
+//! (which, unlike the modification time, no program can set) and XXH3-128 hash, and the previous one (`.<output>.previous.manifest`) describes
+//! the kept site. A file whose new bytes hash as recorded, and whose metadata on disk is
+//! still what was recorded, is the same file; any difference (a file edited by hand, a
+//! manifest lost or from another tree) falls back to comparing the bytes.
 
 use std::fs;
 use std::io::Write as _;
@@ -25,7 +32,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
-use crate::hash::HashSet;
+use crate::hash::{HashMap, HashSet};
 
 /// A new output being written beside the current one; dropped without
 /// [`commit`](Self::commit), it is removed and the current output stays.
@@ -43,7 +50,32 @@ pub struct Staging {
     produced: Mutex<HashSet<String>>,
     counts: [AtomicUsize; 3],
     committed: bool,
+    /// What the last build recorded of the files of the staging folder (when `reused`)
+    /// and of the current output.
+    recorded: [Manifest; 2],
+    /// What this build records of each file it puts, for the next build.
+    stamps: Mutex<Vec<(String, Stamp)>>,
 }
+
+/// Which recorded manifest describes a folder.
+#[derive(Clone, Copy)]
+enum Recorded {
+    Staging = 0,
+    Previous = 1,
+}
+
+/// One file as a manifest records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    size: u64,
+    /// The inode's change time (seconds, nanoseconds).
+    ctime: (i64, i64),
+    inode: u64,
+    hash: u128,
+}
+
+/// Relative path → stamp.
+type Manifest = HashMap<String, Stamp>;
 
 /// What became of one file put: the index of its count in [`Staging::counts`].
 #[derive(Debug, Clone, Copy)]
@@ -84,6 +116,11 @@ impl Staging {
             fs::create_dir(&root).map_err(|e| Error::io(&root, e))?;
         }
         let previous = fs::symlink_metadata(out_dir).is_ok_and(|m| m.is_dir()).then(|| out_dir.to_path_buf());
+        let read = |yes: bool, path: PathBuf| if yes { read_manifest(&path) } else { Manifest::default() };
+        let recorded = [
+            read(reused, manifest_path(out_dir, ".previous.manifest")),
+            read(previous.is_some(), manifest_path(out_dir, ".manifest")),
+        ];
         Ok(Self {
             out_dir: out_dir.to_path_buf(),
             root,
@@ -93,7 +130,25 @@ impl Staging {
             produced: Mutex::new(HashSet::default()),
             counts: Default::default(),
             committed: false,
+            recorded,
+            stamps: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The stamp of `path` if it is the file recorded for `rel` in `which` and holds bytes
+    /// of `size` hashing to `hash`: then it holds those bytes, and need not be read.
+    fn recorded_as(&self, which: Recorded, rel: &str, path: &Path, size: usize, hash: u128) -> Option<Stamp> {
+        let recorded = self.recorded[which as usize].get(rel)?;
+        (recorded.size == size as u64 && recorded.hash == hash).then_some(())?;
+        let on_disk = stamp(&fs::symlink_metadata(path).ok().filter(fs::Metadata::is_file)?, hash);
+        (on_disk == *recorded).then_some(on_disk)
+    }
+
+    /// Notes what became of `rel`, for the next build's manifest.
+    fn record(&self, rel: &str, stamp: Option<Stamp>) {
+        if let Some(stamp) = stamp {
+            lock(&self.stamps).push((rel.to_owned(), stamp));
+        }
     }
 
     /// Adds the file `rel` (a relative path with `/` separators). Safe to call from
@@ -115,16 +170,26 @@ impl Staging {
                 make_dirs(&self.root, dir).map_err(|e| Error::io(dir, e))?;
             }
         }
+        let hash = xxhash_rust::xxh3::xxh3_128(bytes);
         if self.reused {
             lock(&self.produced).insert(rel.to_owned());
-            if unchanged(&path, bytes) {
+            let kept = self
+                .recorded_as(Recorded::Staging, rel, &path, bytes.len(), hash)
+                .or_else(|| unchanged(&path, bytes).map(|m| stamp(&m, hash)));
+            if kept.is_some() {
+                self.record(rel, kept);
                 return self.done(Done::Kept);
             }
             remove_entry(&path).map_err(|e| Error::io(&path, e))?;
         }
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
-            if unchanged(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
+            let same = self
+                .recorded_as(Recorded::Previous, rel, &old, bytes.len(), hash)
+                .or_else(|| unchanged(&old, bytes).map(|m| stamp(&m, hash)));
+            if same.is_some() && fs::hard_link(&old, &path).is_ok() {
+                // A new link changes the file's change time.
+                self.record(rel, fs::symlink_metadata(&path).ok().map(|m| stamp(&m, hash)));
                 return self.done(Done::Linked);
             }
         }
@@ -138,6 +203,7 @@ impl Staging {
         }
         .map_err(|e| Error::io(&path, e))?;
         file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
+        self.record(rel, file.metadata().ok().map(|m| stamp(&m, hash)));
         self.done(Done::Written)
     }
 
@@ -159,7 +225,18 @@ impl Staging {
         let result = self.prune().and_then(|()| swap_in(&self.root, &self.out_dir));
         if result.is_err() {
             let _ = fs::remove_dir_all(&self.root);
+            return result;
         }
+        // The manifests are a shortcut, never needed: failing to write them fails nothing.
+        let (current, kept) =
+            (manifest_path(&self.out_dir, ".manifest"), manifest_path(&self.out_dir, ".previous.manifest"));
+        if fs::symlink_metadata(spare_dir(&self.out_dir)).is_ok() {
+            // The replaced site is kept: its manifest goes with it.
+            let _ = fs::rename(&current, &kept);
+        } else {
+            let _ = fs::remove_file(&kept);
+        }
+        let _ = write_manifest(&current, &lock(&self.stamps));
         result
     }
 
@@ -258,18 +335,75 @@ fn make_dirs(root: &Path, dir: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Whether the regular file at `old` holds exactly `bytes` (read in chunks into a buffer
-/// kept per thread: no copy of the whole file is made).
-fn unchanged(old: &Path, bytes: &[u8]) -> bool {
+/// The stamp of a file with these metadata and content hash.
+fn stamp(metadata: &fs::Metadata, hash: u128) -> Stamp {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        Stamp { size: metadata.size(), ctime: (metadata.ctime(), metadata.ctime_nsec()), inode: metadata.ino(), hash }
+    }
+    #[cfg(not(unix))]
+    {
+        // Without inodes a file cannot be told from its replacement: never trusted.
+        let _ = (metadata, hash);
+        Stamp { size: u64::MAX, ctime: (0, 0), inode: 0, hash: 0 }
+    }
+}
+
+/// `.<output>.manifest` and the like, beside the output.
+fn manifest_path(out_dir: &Path, suffix: &str) -> PathBuf {
+    out_parent(out_dir).join(format!(".{}{suffix}", out_name(out_dir)))
+}
+
+/// The first line of a manifest: its format.
+const MANIFEST_HEADER: &str = "undersigned manifest 1";
+
+/// Writes `stamps` as a manifest: the header, then one line per file (hash, size, change
+/// time in seconds and nanoseconds, inode, path), through a temporary file.
+fn write_manifest(path: &Path, stamps: &[(String, Stamp)]) -> std::io::Result<()> {
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(stamps.len() * 120);
+    text.push_str(MANIFEST_HEADER);
+    text.push('\n');
+    for (rel, s) in stamps.iter().filter(|(rel, _)| !rel.contains('\n')) {
+        let _ = writeln!(text, "{:032x}\t{}\t{}\t{}\t{}\t{rel}", s.hash, s.size, s.ctime.0, s.ctime.1, s.inode);
+    }
+    let temporary = path.with_extension("manifest-new");
+    fs::write(&temporary, text)?;
+    fs::rename(&temporary, path)
+}
+
+/// Reads a manifest; one that is missing or not in this format reads as empty, and a line
+/// that does not parse is left out (its file is then compared by its bytes).
+fn read_manifest(path: &Path) -> Manifest {
+    let Ok(text) = fs::read_to_string(path) else { return Manifest::default() };
+    let mut lines = text.lines();
+    if lines.next() != Some(MANIFEST_HEADER) {
+        return Manifest::default();
+    }
+    lines
+        .filter_map(|line| {
+            let mut fields = line.splitn(6, '\t');
+            let mut next = || fields.next();
+            let hash = u128::from_str_radix(next()?, 16).ok()?;
+            let size = next()?.parse().ok()?;
+            let ctime = (next()?.parse().ok()?, next()?.parse().ok()?);
+            let inode = next()?.parse().ok()?;
+            Some((next()?.to_owned(), Stamp { size, ctime, inode, hash }))
+        })
+        .collect()
+}
+
+/// The metadata of the regular file at `old` if it holds exactly `bytes` (read in chunks
+/// into a buffer kept per thread: no copy of the whole file is made).
+fn unchanged(old: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
     use std::io::Read as _;
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
     }
-    let Some(mut file) = open_regular(old) else { return false };
-    if !file.metadata().is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64) {
-        return false;
-    }
-    BUFFER.with_borrow_mut(|buffer| {
+    let mut file = open_regular(old)?;
+    let metadata = file.metadata().ok().filter(|m| m.is_file() && m.len() == bytes.len() as u64)?;
+    let same = BUFFER.with_borrow_mut(|buffer| {
         let mut rest = bytes;
         loop {
             match file.read(buffer) {
@@ -280,7 +414,8 @@ fn unchanged(old: &Path, bytes: &[u8]) -> bool {
                 Err(_) => return false,
             }
         }
-    })
+    });
+    same.then_some(metadata)
 }
 
 /// Opens `path` for reading unless it is a symbolic link, without waiting if it is a pipe:
@@ -389,7 +524,63 @@ mod tests {
         assert!(!out.join("old.txt").exists());
         let mut leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         leftovers.sort();
-        assert_eq!(leftovers, [".public.previous", "public"]);
+        assert_eq!(leftovers, [".public.manifest", ".public.previous", ".public.previous.manifest", "public"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_changed_by_hand_after_a_build_are_written_again_whatever_the_manifest_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = [("a.html", "aaaa"), ("b.html", "bbbb"), ("c/c.html", "cccc"), ("d.html", "dddd")];
+        let expected: std::collections::BTreeMap<String, String> =
+            files.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
+        for _ in 0..3 {
+            write_site(&site(&files), &out).unwrap();
+        }
+        // Later (people edit after a build, not within the same clock tick), with the same
+        // sizes: in place, in the kept site and in the output; and one file replaced.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let kept = dir.path().join(".public.previous");
+        fs::write(kept.join("a.html"), "AAAA").unwrap();
+        fs::write(out.join("b.html"), "BBBB").unwrap();
+        fs::remove_file(kept.join("c/c.html")).unwrap();
+        fs::write(kept.join("c/c.html"), "CCCC").unwrap();
+        // The next build starts from the kept site and links from the output. The two share
+        // their files (links), so `a` and `b` changed in both and are written; `c` is linked
+        // from the output; only `d` is kept.
+        let staging = Staging::begin(&out).unwrap();
+        for (rel, text) in files {
+            staging.put(rel, text.as_bytes()).unwrap();
+        }
+        assert_eq!(staging.counts(), WriteCounts { kept: 1, linked: 1, written: 2 });
+        staging.commit().unwrap();
+        assert_eq!(snapshot(&out), expected);
+        // And the one after, from the output that had `b` edited.
+        write_site(&site(&files), &out).unwrap();
+        assert_eq!(snapshot(&out), expected);
+        // A manifest that is not one is read as empty: files are compared by their bytes.
+        fs::write(dir.path().join(".public.previous.manifest"), "garbage").unwrap();
+        fs::write(dir.path().join(".public.manifest"), "undersigned manifest 1\nnot\ta\tline\n").unwrap();
+        write_site(&site(&files), &out).unwrap();
+        assert_eq!(snapshot(&out), expected);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unchanged_file_recorded_in_the_manifest_is_kept_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        for _ in 0..3 {
+            write_site(&site(&[("a.html", "aaaa")]), &out).unwrap();
+        }
+        let staging = Staging::begin(&out).unwrap();
+        let path = staging.root.join("a.html");
+        let hash = xxhash_rust::xxh3::xxh3_128(b"aaaa");
+        assert!(staging.recorded_as(Recorded::Staging, "a.html", &path, 4, hash).is_some());
+        assert!(staging.recorded_as(Recorded::Staging, "a.html", &path, 4, hash ^ 1).is_none());
+        assert!(staging.recorded_as(Recorded::Previous, "a.html", &out.join("a.html"), 4, hash).is_some());
+        drop(staging);
     }
 
     #[test]
@@ -514,7 +705,11 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
         let mut leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         leftovers.sort();
-        assert_eq!(leftovers, [".public.previous", "public"], "what was written waits for the next build");
+        assert_eq!(
+            leftovers,
+            [".public.manifest", ".public.previous", "public"],
+            "what was written waits for the next build"
+        );
         // Which starts from it and ends with exactly the files it puts.
         let staging = Staging::begin(&out).unwrap();
         staging.put("other.html", b"other").unwrap();

@@ -26,10 +26,10 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 
 use self::plan::{Job, Plan, Version};
-use crate::hash::HashSet;
 pub use self::theme::{Theme, load_theme};
 use self::urls::Urls;
 use crate::error::{Diagnostic, Diagnostics, Error, SourceLocation};
+use crate::hash::HashSet;
 use crate::model::{Corpus, Lang, Statement};
 
 /// What a build decides beyond the content.
