@@ -164,12 +164,6 @@ impl Staging {
         if STOPPED.load(Ordering::SeqCst) {
             return Err(Error::io(&path, std::io::Error::from(std::io::ErrorKind::Interrupted)));
         }
-        if let Some(dir) = path.parent() {
-            let new = lock(&self.made).insert(dir.to_path_buf());
-            if new {
-                make_dirs(&self.root, dir).map_err(|e| Error::io(dir, e))?;
-            }
-        }
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
         if self.reused {
             lock(&self.produced).insert(rel.to_owned());
@@ -177,9 +171,18 @@ impl Staging {
                 .recorded_as(Recorded::Staging, rel, &path, bytes.len(), hash)
                 .or_else(|| unchanged(&path, bytes).map(|m| stamp(&m, hash)));
             if kept.is_some() {
+                // Its folder is there, then: a kept file needs no folder made.
                 self.record(rel, kept);
                 return self.done(Done::Kept);
             }
+        }
+        if let Some(dir) = path.parent() {
+            let new = lock(&self.made).insert(dir.to_path_buf());
+            if new {
+                make_dirs(&self.root, dir).map_err(|e| Error::io(dir, e))?;
+            }
+        }
+        if self.reused {
             remove_entry(&path).map_err(|e| Error::io(&path, e))?;
         }
         if let Some(previous) = &self.previous {

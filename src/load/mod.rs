@@ -247,7 +247,9 @@ impl Loader {
             if entry.path_is_symlink() && !self.inside_root(&path) {
                 continue;
             }
-            if !path.is_file() {
+            // The walk knows what a plain entry is; a link is followed to find out.
+            let is_file = if entry.path_is_symlink() { path.is_file() } else { entry.file_type().is_file() };
+            if !is_file {
                 if entry.path_is_symlink() && path.is_dir() {
                     self.problems.push(Diagnostic::warning(
                         SourceLocation::file(&path),
