@@ -68,6 +68,7 @@ enum Recorded {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     size: u64,
+    device: u64,
     /// The inode's change time (seconds, nanoseconds).
     ctime: (i64, i64),
     inode: u64,
@@ -164,6 +165,14 @@ impl Staging {
         if STOPPED.load(Ordering::SeqCst) {
             return Err(Error::io(&path, std::io::Error::from(std::io::ErrorKind::Interrupted)));
         }
+        if let Some(dir) = path.parent() {
+            let new = lock(&self.made).insert(dir.to_path_buf());
+            // In a reused staging folder most folders exist; one that is a link or a file
+            // is replaced by a real folder.
+            if new && !(self.reused && fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())) {
+                make_dirs(&self.root, dir).map_err(|e| Error::io(dir, e))?;
+            }
+        }
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
         if self.reused {
             lock(&self.produced).insert(rel.to_owned());
@@ -171,18 +180,9 @@ impl Staging {
                 .recorded_as(Recorded::Staging, rel, &path, bytes.len(), hash)
                 .or_else(|| unchanged(&path, bytes).map(|m| stamp(&m, hash)));
             if kept.is_some() {
-                // Its folder is there, then: a kept file needs no folder made.
                 self.record(rel, kept);
                 return self.done(Done::Kept);
             }
-        }
-        if let Some(dir) = path.parent() {
-            let new = lock(&self.made).insert(dir.to_path_buf());
-            if new {
-                make_dirs(&self.root, dir).map_err(|e| Error::io(dir, e))?;
-            }
-        }
-        if self.reused {
             remove_entry(&path).map_err(|e| Error::io(&path, e))?;
         }
         if let Some(previous) = &self.previous {
@@ -278,7 +278,9 @@ impl Drop for Staging {
     /// build's starting point (it is reconciled file by file there, like any spare).
     fn drop(&mut self) {
         if !self.committed {
-            // It is removed if it cannot be kept.
+            // It is removed if it cannot be kept. Either way, what the last build recorded
+            // of it no longer holds.
+            let _ = fs::remove_file(manifest_path(&self.out_dir, ".previous.manifest"));
             let _ = keep_as_spare(&self.root, &spare_dir(&self.out_dir));
         }
     }
@@ -343,13 +345,19 @@ fn stamp(metadata: &fs::Metadata, hash: u128) -> Stamp {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
-        Stamp { size: metadata.size(), ctime: (metadata.ctime(), metadata.ctime_nsec()), inode: metadata.ino(), hash }
+        Stamp {
+            size: metadata.size(),
+            device: metadata.dev(),
+            ctime: (metadata.ctime(), metadata.ctime_nsec()),
+            inode: metadata.ino(),
+            hash,
+        }
     }
     #[cfg(not(unix))]
     {
         // Without inodes a file cannot be told from its replacement: never trusted.
         let _ = (metadata, hash);
-        Stamp { size: u64::MAX, ctime: (0, 0), inode: 0, hash: 0 }
+        Stamp { size: u64::MAX, device: 0, ctime: (0, 0), inode: 0, hash: 0 }
     }
 }
 
@@ -359,17 +367,18 @@ fn manifest_path(out_dir: &Path, suffix: &str) -> PathBuf {
 }
 
 /// The first line of a manifest: its format.
-const MANIFEST_HEADER: &str = "undersigned manifest 1";
+const MANIFEST_HEADER: &str = "undersigned manifest 2";
 
-/// Writes `stamps` as a manifest: the header, then one line per file (hash, size, change
-/// time in seconds and nanoseconds, inode, path), through a temporary file.
+/// Writes `stamps` as a manifest: the header, then one line per file (hash, size, device,
+/// change time in seconds and nanoseconds, inode, path), through a temporary file.
 fn write_manifest(path: &Path, stamps: &[(String, Stamp)]) -> std::io::Result<()> {
     use std::fmt::Write as _;
     let mut text = String::with_capacity(stamps.len() * 120);
     text.push_str(MANIFEST_HEADER);
     text.push('\n');
     for (rel, s) in stamps.iter().filter(|(rel, _)| !rel.contains('\n')) {
-        let _ = writeln!(text, "{:032x}\t{}\t{}\t{}\t{}\t{rel}", s.hash, s.size, s.ctime.0, s.ctime.1, s.inode);
+        let (hash, size, device, (secs, nanos), inode) = (s.hash, s.size, s.device, s.ctime, s.inode);
+        let _ = writeln!(text, "{hash:032x}\t{size}\t{device}\t{secs}\t{nanos}\t{inode}\t{rel}");
     }
     let temporary = path.with_extension("manifest-new");
     fs::write(&temporary, text)?;
@@ -378,22 +387,32 @@ fn write_manifest(path: &Path, stamps: &[(String, Stamp)]) -> std::io::Result<()
 
 /// Reads a manifest; one that is missing or not in this format reads as empty, and a line
 /// that does not parse is left out (its file is then compared by its bytes).
+///
+/// A file changed in the same clock tick as the manifest was written could keep its
+/// change time; like git with its index, entries that are not older than the manifest
+/// are left out, so those files are compared by their bytes.
 fn read_manifest(path: &Path) -> Manifest {
     let Ok(text) = fs::read_to_string(path) else { return Manifest::default() };
+    let Some(written) = fs::metadata(path).ok().and_then(|m| m.modified().ok()) else { return Manifest::default() };
+    let Ok(written) = written.duration_since(std::time::UNIX_EPOCH) else { return Manifest::default() };
+    let written = (i64::try_from(written.as_secs()).unwrap_or(i64::MAX), i64::from(written.subsec_nanos()));
     let mut lines = text.lines();
     if lines.next() != Some(MANIFEST_HEADER) {
         return Manifest::default();
     }
     lines
         .filter_map(|line| {
-            let mut fields = line.splitn(6, '\t');
+            let mut fields = line.splitn(7, '\t');
             let mut next = || fields.next();
             let hash = u128::from_str_radix(next()?, 16).ok()?;
             let size = next()?.parse().ok()?;
+            let device = next()?.parse().ok()?;
             let ctime = (next()?.parse().ok()?, next()?.parse().ok()?);
             let inode = next()?.parse().ok()?;
-            Some((next()?.to_owned(), Stamp { size, ctime, inode, hash }))
+            let stamp = Stamp { size, device, ctime, inode, hash };
+            (ctime < written).then(|| (next().map(str::to_owned), stamp))
         })
+        .filter_map(|(rel, stamp)| Some((rel?, stamp)))
         .collect()
 }
 
@@ -564,7 +583,7 @@ mod tests {
         assert_eq!(snapshot(&out), expected);
         // A manifest that is not one is read as empty: files are compared by their bytes.
         fs::write(dir.path().join(".public.previous.manifest"), "garbage").unwrap();
-        fs::write(dir.path().join(".public.manifest"), "undersigned manifest 1\nnot\ta\tline\n").unwrap();
+        fs::write(dir.path().join(".public.manifest"), "undersigned manifest 2\nnot\ta\tline\n").unwrap();
         write_site(&site(&files), &out).unwrap();
         assert_eq!(snapshot(&out), expected);
     }
@@ -574,7 +593,10 @@ mod tests {
     fn an_unchanged_file_recorded_in_the_manifest_is_kept_without_reading_it() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        for _ in 0..3 {
+        // A build records what it wrote in the same clock tick as it writes its manifest,
+        // so that entry is trusted only from the build after (see `read_manifest`).
+        for _ in 0..4 {
+            std::thread::sleep(std::time::Duration::from_millis(30));
             write_site(&site(&[("a.html", "aaaa")]), &out).unwrap();
         }
         let staging = Staging::begin(&out).unwrap();
@@ -584,6 +606,17 @@ mod tests {
         assert!(staging.recorded_as(Recorded::Staging, "a.html", &path, 4, hash ^ 1).is_none());
         assert!(staging.recorded_as(Recorded::Previous, "a.html", &out.join("a.html"), 4, hash).is_some());
         drop(staging);
+    }
+
+    #[test]
+    fn entries_not_older_than_their_manifest_are_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".public.manifest");
+        let stamp = |secs| Stamp { size: 1, device: 1, ctime: (secs, 0), inode: 1, hash: 1 };
+        write_manifest(&path, &[("old.html".to_owned(), stamp(1)), ("new.html".to_owned(), stamp(i64::MAX))]).unwrap();
+        let read = read_manifest(&path);
+        assert_eq!(read.keys().collect::<Vec<_>>(), ["old.html"]);
+        assert_eq!(read["old.html"], stamp(1));
     }
 
     #[test]

@@ -216,9 +216,10 @@ pub fn parse_statement(
     let mut translations = BTreeMap::new();
     let files = language_files(dir, site, out);
     // The original is written in the first of the site's languages that has a file.
-    let original = site.languages.iter().find_map(|l| files.iter().find(|f| file_lang(f).as_ref() == Some(l)));
-    for lang_file in &files {
-        let is_original = original.is_some_and(|o| std::ptr::eq(*o, *lang_file));
+    let langs: Vec<Option<Lang>> = files.iter().map(|f| file_lang(f)).collect();
+    let original = site.languages.iter().find(|l| langs.iter().any(|f| f.as_ref() == Some(*l)));
+    for (lang_file, lang) in files.iter().zip(&langs) {
+        let is_original = original.is_some_and(|o| lang.as_ref() == Some(o));
         if let Some(t) = parse_translation(lang_file, dir, is_original, out) {
             translations.insert(t.lang.clone(), t);
         }

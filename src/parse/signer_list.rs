@@ -43,6 +43,10 @@ pub fn split(text: &str) -> Option<(String, Vec<String>)> {
         ids.push(id.to_owned());
         end += line.len();
     }
+    // An empty list is YAML's null, which the parser refuses where a list is expected.
+    if ids.is_empty() {
+        return None;
+    }
     // Lines after the list keep their numbers: each entry's line stays, blank.
     let mut emptied = String::with_capacity(text.len());
     emptied.push_str(&text[..start]);
@@ -85,12 +89,11 @@ mod tests {
             "date: 2019-06-27\nsignatories:\n  - org-a\n  - ind_b.c\n\n  - Z9\ntags: [x]\n",
             "signatories:\n- a\n- b",
             "signatories:   \r\n  - a\r\n  - b\r\nimage: x.png\r\n",
-            "date: 2019-06-27\nsignatories:\n",
         ] {
             let (emptied, ids) = split(text).unwrap_or_else(|| panic!("not split: {text:?}"));
             let mut whole = read(text);
             let list = whole["signatories"].take();
-            let expected: Vec<String> = serde_json::from_value(list).unwrap_or_default();
+            let expected: Vec<String> = serde_json::from_value(list).unwrap();
             assert_eq!(ids, expected, "{text:?}");
             let mut rest = read(&emptied);
             rest["signatories"] = serde_json::Value::Null;
@@ -116,6 +119,8 @@ mod tests {
             "signatories: # the list\n  - a\n",
             "sign_on:\n  signatories:\n    - a\n",
             "signatories:\n  - a\n# a comment\n  - b\n",
+            "date: 2019-06-27\nsignatories:\n",
+            "signatories:\n\ntags: [x]\n",
         ] {
             assert!(split(text).is_none(), "{text:?}");
         }

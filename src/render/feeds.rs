@@ -197,8 +197,7 @@ fn cdata(out: &mut String, name: &str, text: &str) {
     out.push('>');
 }
 
-/// Escapes `<`, `>`, `&` and `"`, which is enough in text and in attribute values quoted
-/// with `"` (the only quotes these feeds use).
+/// Escapes `<`, `>`, `&`, `"` and `'` (as `&#39;`), for text and attribute values alike.
 fn escape_xml(out: &mut String, text: &str) {
     // Writing into a String cannot fail.
     let _ = pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(out), text);
