@@ -46,15 +46,15 @@ pub struct Staging {
     /// documentation): what it has beyond the new files must go before the swap.
     reused: bool,
     made: Mutex<HashSet<PathBuf>>,
-    /// Paths put, relative to the root (kept when `reused`, to find what must go).
-    produced: Mutex<HashSet<String>>,
     counts: [AtomicUsize; 3],
     committed: bool,
     /// What the last build recorded of the files of the staging folder (when `reused`)
     /// and of the current output.
     recorded: [Manifest; 2],
-    /// What this build records of each file it puts, for the next build.
-    stamps: Mutex<Vec<(String, Stamp)>>,
+    /// Every path put, relative to the root, with what this build records of it for the
+    /// next one (nothing if its metadata could not be read). A reused staging folder's
+    /// other files must go before the swap.
+    put: Mutex<Vec<(String, Option<Stamp>)>>,
 }
 
 /// Which recorded manifest describes a folder.
@@ -128,11 +128,10 @@ impl Staging {
             previous,
             reused,
             made: Mutex::new(HashSet::default()),
-            produced: Mutex::new(HashSet::default()),
             counts: Default::default(),
             committed: false,
             recorded,
-            stamps: Mutex::new(Vec::new()),
+            put: Mutex::new(Vec::new()),
         })
     }
 
@@ -145,11 +144,9 @@ impl Staging {
         (on_disk == *recorded).then_some(on_disk)
     }
 
-    /// Notes what became of `rel`, for the next build's manifest.
+    /// Notes that `rel` was put, and its stamp for the next build's manifest.
     fn record(&self, rel: &str, stamp: Option<Stamp>) {
-        if let Some(stamp) = stamp {
-            lock(&self.stamps).push((rel.to_owned(), stamp));
-        }
+        lock(&self.put).push((rel.to_owned(), stamp));
     }
 
     /// Adds the file `rel` (a relative path with `/` separators). Safe to call from
@@ -175,7 +172,6 @@ impl Staging {
         }
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
         if self.reused {
-            lock(&self.produced).insert(rel.to_owned());
             let kept = self
                 .recorded_as(Recorded::Staging, rel, &path, bytes.len(), hash)
                 .or_else(|| unchanged(&path, bytes).map(|m| stamp(&m, hash)));
@@ -239,7 +235,7 @@ impl Staging {
         } else {
             let _ = fs::remove_file(&kept);
         }
-        let _ = write_manifest(&current, &lock(&self.stamps));
+        let _ = write_manifest(&current, &lock(&self.put));
         result
     }
 
@@ -248,7 +244,8 @@ impl Staging {
         if !self.reused {
             return Ok(());
         }
-        let produced = lock(&self.produced);
+        let put = lock(&self.put);
+        let produced: HashSet<&str> = put.iter().map(|(rel, _)| rel.as_str()).collect();
         let folders: HashSet<&str> =
             produced.iter().flat_map(|rel| rel.match_indices('/').map(move |(i, _)| &rel[..i])).collect();
         let mut pending = vec![(self.root.clone(), String::new())];
@@ -264,7 +261,7 @@ impl Staging {
                 let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
                 if is_dir && folders.contains(rel.as_str()) {
                     pending.push((path, rel));
-                } else if is_dir || !produced.contains(&rel) {
+                } else if is_dir || !produced.contains(rel.as_str()) {
                     remove_entry(&path).map_err(|e| Error::io(&path, e))?;
                 }
             }
@@ -369,14 +366,15 @@ fn manifest_path(out_dir: &Path, suffix: &str) -> PathBuf {
 /// The first line of a manifest: its format.
 const MANIFEST_HEADER: &str = "undersigned manifest 2";
 
-/// Writes `stamps` as a manifest: the header, then one line per file (hash, size, device,
-/// change time in seconds and nanoseconds, inode, path), through a temporary file.
-fn write_manifest(path: &Path, stamps: &[(String, Stamp)]) -> std::io::Result<()> {
+/// Writes the stamps of `put` as a manifest: the header, then one line per file (hash,
+/// size, device, change time in seconds and nanoseconds, inode, path), through a
+/// temporary file.
+fn write_manifest(path: &Path, put: &[(String, Option<Stamp>)]) -> std::io::Result<()> {
     use std::fmt::Write as _;
-    let mut text = String::with_capacity(stamps.len() * 120);
+    let mut text = String::with_capacity(put.len() * 120);
     text.push_str(MANIFEST_HEADER);
     text.push('\n');
-    for (rel, s) in stamps.iter().filter(|(rel, _)| !rel.contains('\n')) {
+    for (rel, s) in put.iter().filter_map(|(rel, s)| Some((rel, s.as_ref()?))).filter(|(rel, _)| !rel.contains('\n')) {
         let (hash, size, device, (secs, nanos), inode) = (s.hash, s.size, s.device, s.ctime, s.inode);
         let _ = writeln!(text, "{hash:032x}\t{size}\t{device}\t{secs}\t{nanos}\t{inode}\t{rel}");
     }
@@ -555,8 +553,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let files = [("a.html", "aaaa"), ("b.html", "bbbb"), ("c/c.html", "cccc"), ("d.html", "dddd")];
-        let expected: std::collections::BTreeMap<String, String> =
-            files.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
+        let expected = texts(&files);
         for _ in 0..3 {
             write_site(&site(&files), &out).unwrap();
         }
@@ -613,7 +610,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".public.manifest");
         let stamp = |secs| Stamp { size: 1, device: 1, ctime: (secs, 0), inode: 1, hash: 1 };
-        write_manifest(&path, &[("old.html".to_owned(), stamp(1)), ("new.html".to_owned(), stamp(i64::MAX))]).unwrap();
+        write_manifest(
+            &path,
+            &[("old.html".to_owned(), Some(stamp(1))), ("new.html".to_owned(), Some(stamp(i64::MAX)))],
+        )
+        .unwrap();
         let read = read_manifest(&path);
         assert_eq!(read.keys().collect::<Vec<_>>(), ["old.html"]);
         assert_eq!(read["old.html"], stamp(1));
@@ -690,10 +691,15 @@ mod tests {
         }
         assert_eq!(staging.counts(), WriteCounts { kept: 1, linked: 1, written: 2 });
         staging.commit().unwrap();
-        assert_eq!(snapshot(&out), third.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect());
+        assert_eq!(snapshot(&out), texts(&third));
         assert_eq!(after("same.html").ino(), same.ino());
         let kept = snapshot(&dir.path().join(".public.previous"));
-        assert_eq!(kept, second.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect());
+        assert_eq!(kept, texts(&second));
+    }
+
+    /// `files` as [`snapshot`] gives them.
+    fn texts(files: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+        files.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect()
     }
 
     /// Every file below `root`, by relative path, with its text.

@@ -11,7 +11,8 @@
 /// The file with its list emptied, and the ids, when the list has the plain shape.
 pub fn split(text: &str) -> Option<(String, Vec<String>)> {
     const KEY: &str = "signatories:";
-    let start = line_starting_with(text, KEY)?;
+    // The key at the start of a line: of the file, or after a line break.
+    let start = if text.starts_with(KEY) { 0 } else { memchr::memmem::find(text.as_bytes(), b"\nsignatories:")? + 1 };
     let key_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     if !text[start + KEY.len()..key_line_end].trim().is_empty() {
         return None;
@@ -54,14 +55,6 @@ pub fn split(text: &str) -> Option<(String, Vec<String>)> {
     emptied.extend(text[key_line_end..end].matches('\n'));
     emptied.push_str(&text[end..]);
     Some((emptied, ids))
-}
-
-/// The byte offset of the first line that starts with `prefix` at column 1.
-fn line_starting_with(text: &str, prefix: &str) -> Option<usize> {
-    if text.starts_with(prefix) {
-        return Some(0);
-    }
-    memchr::memmem::find_iter(text.as_bytes(), format!("\n{prefix}").as_bytes()).next().map(|i| i + 1)
 }
 
 /// Whether YAML reads `id`, written bare, as this very string: letters, digits and
