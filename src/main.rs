@@ -109,6 +109,11 @@ fn main() -> ExitCode {
             print_summary(verb, &report, started);
             ExitCode::SUCCESS
         }
+        // The errors an interrupt causes are not the user's to read: its handler is
+        // removing the staging folder and ends the process with status 130.
+        Err(_) if undersigned::write::stopped() => loop {
+            std::thread::park();
+        },
         Err(e) => report_error(&e),
     }
 }
@@ -118,9 +123,11 @@ fn main() -> ExitCode {
 fn remove_staging_on_interrupt(options: &BuildOptions) {
     let out_dir = options.out_dir();
     let installed = ctrlc::set_handler(move || {
-        undersigned::write::stop_and_remove_staging(&out_dir);
-        eprintln!("interrupted: the previous site is unchanged");
-        std::process::exit(130);
+        if undersigned::write::stop_and_remove_staging(&out_dir) {
+            eprintln!("interrupted: the previous site is unchanged");
+            std::process::exit(130);
+        }
+        // Otherwise the new site is already in place and the build ends in a moment.
     });
     if let Err(e) = installed {
         eprintln!("warning: cannot watch for Ctrl-C ({e}); an interrupted build may leave a staging folder");

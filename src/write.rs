@@ -221,9 +221,20 @@ impl Staging {
     /// for the next build.
     pub fn commit(mut self) -> Result<()> {
         self.committed = true;
-        let result = self.prune().and_then(|()| swap_in(&self.root, &self.out_dir));
+        let result = self.prune().and_then(|()| {
+            let mut swapped = lock(&SWAPPED);
+            if stopped() {
+                return Err(Error::io(&self.root, std::io::Error::from(std::io::ErrorKind::Interrupted)));
+            }
+            swap_in(&self.root, &self.out_dir)?;
+            *swapped = true;
+            Ok(())
+        });
         if result.is_err() {
-            let _ = fs::remove_dir_all(&self.root);
+            // After an interrupt, its handler removes the staging folder.
+            if !stopped() {
+                let _ = fs::remove_dir_all(&self.root);
+            }
             return result;
         }
         // The manifests are a shortcut, never needed: failing to write them fails nothing.
@@ -275,10 +286,12 @@ impl Drop for Staging {
     /// build's starting point (it is reconciled file by file there, like any spare).
     fn drop(&mut self) {
         if !self.committed {
-            // It is removed if it cannot be kept. Either way, what the last build recorded
-            // of it no longer holds.
+            // It is removed if it cannot be kept (after an interrupt, by the interrupt's
+            // handler). Either way, what the last build recorded of it no longer holds.
             let _ = fs::remove_file(manifest_path(&self.out_dir, ".previous.manifest"));
-            let _ = keep_as_spare(&self.root, &spare_dir(&self.out_dir));
+            if !stopped() {
+                let _ = keep_as_spare(&self.root, &spare_dir(&self.out_dir));
+            }
         }
     }
 }
@@ -297,23 +310,41 @@ fn remove_entry(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Set once the build is interrupted: no file is written after that.
+/// Set once the build is interrupted: no file is written after that, and no swap happens.
 static STOPPED: AtomicBool = AtomicBool::new(false);
 
+/// Held while the new site is swapped in; true once it is. An interrupt and a swap take it
+/// in turn, so either the interrupt comes first and no swap follows, or the swap completes
+/// and the interrupt leaves the build to finish.
+static SWAPPED: Mutex<bool> = Mutex::new(false);
+
 /// For an interrupt (Ctrl-C): stops every write and removes the staging folder of
-/// `out_dir`. Render threads may still be finishing a file, so removal is retried until
-/// the folder is gone.
-pub fn stop_and_remove_staging(out_dir: &Path) {
-    STOPPED.store(true, Ordering::SeqCst);
+/// `out_dir`, unless the new site is already swapped in. Render threads may still be
+/// finishing a file, so removal is retried until the folder is gone. Returns whether the
+/// build was stopped (the previous site stays); false means the new site is in place.
+pub fn stop_and_remove_staging(out_dir: &Path) -> bool {
+    {
+        let swapped = lock(&SWAPPED);
+        if *swapped {
+            return false;
+        }
+        STOPPED.store(true, Ordering::SeqCst);
+    }
     let staging = staging_dir(out_dir);
     for _ in 0..200 {
         match fs::remove_dir_all(&staging) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 std::thread::sleep(std::time::Duration::from_millis(5))
             }
-            _ => return,
+            _ => break,
         }
     }
+    true
+}
+
+/// Whether the build was interrupted; its errors since are the interrupt's doing.
+pub fn stopped() -> bool {
+    STOPPED.load(Ordering::SeqCst)
 }
 
 /// `create_dir_all` for folders inside `root` that never creates `root` itself: once the

@@ -2,6 +2,7 @@
 //! Ctrl-C removes its staging folder.
 
 use std::fs;
+use std::os::unix::process::ExitStatusExt as _;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -71,30 +72,64 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one() {
 
 #[test]
 fn ctrl_c_removes_the_staging_folder_and_keeps_the_old_site() {
-    let site = big_site("old");
+    // Two versions of one site; each round asks for the other one and presses Ctrl-C at a
+    // later moment, so the interrupts fall on every phase, the swap included.
+    let versions = [big_site("one"), big_site("two")];
+    let sites: Vec<_> = versions
+        .iter()
+        .map(|v| {
+            v.build_ok();
+            snapshot_tree(&v.root().join("public"))
+        })
+        .collect();
+    assert_ne!(sites[0], sites[1]);
+    let site = &big_site("one");
+    let switch_to = |version: usize| {
+        super::fixture::copy_tree(&versions[version].root().join("content"), &site.root().join("content"));
+    };
+    // How long a build that switches versions takes here, to spread the interrupts over.
+    switch_to(1);
+    let started = std::time::Instant::now();
     site.build_ok();
-    let old = snapshot_tree(&site.root().join("public"));
-    let site = site.file("content/statements/bulk-000/en.md", "---\ntitle: Changed\n---\nChanged.\n");
-    let mut interrupted = false;
-    for delay in [40, 120, 250] {
-        let child = spawn_build(&site);
+    let length = started.elapsed().as_millis() as u64;
+    assert!(snapshot_tree(&site.root().join("public")) == sites[1]);
+    let mut current = 1;
+    let (mut interrupted, mut finished) = (0, 0);
+    for delay in (0..16).map(|i| 5 + length * i / 8) {
+        let wanted = 1 - current;
+        switch_to(wanted);
+        let child = Command::new(env!("CARGO_BIN_EXE_undersigned"))
+            .arg("build")
+            .current_dir(site.root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
         std::thread::sleep(Duration::from_millis(delay));
         let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
         assert!(status.success());
         let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
         let now = snapshot_tree(&site.root().join("public"));
         match output.status.code() {
             Some(130) => {
-                assert_eq!(now, old, "interrupted at {delay} ms: the old site must be intact");
-                interrupted = true;
+                assert!(now == sites[current], "interrupted at {delay} ms: the old site must be intact");
+                assert_eq!(stderr, "interrupted: the previous site is unchanged\n", "at {delay} ms");
+                interrupted += 1;
             }
-            Some(0) => assert_ne!(now, old, "finished at {delay} ms: the new site must be in place"),
-            other => panic!("unexpected exit {other:?} at {delay} ms"),
+            Some(0) => {
+                assert!(now == sites[wanted], "finished at {delay} ms: the new site must be in place");
+                current = wanted;
+                finished += 1;
+            }
+            // Too early for the handler: the signal ended the process before it began.
+            None if output.status.signal() == Some(2) => {
+                assert!(now == sites[current], "stopped at {delay} ms before starting: the old site must be intact");
+            }
+            other => panic!("unexpected exit {other:?} at {delay} ms: {stderr}"),
         }
-        assert_eq!(leftovers(&site), Vec::<String>::new(), "a staging folder is left after Ctrl-C at {delay} ms");
-        if output.status.code() == Some(0) {
-            break;
-        }
+        assert_eq!(leftovers(site), Vec::<String>::new(), "a staging folder is left after Ctrl-C at {delay} ms");
     }
-    assert!(interrupted, "no Ctrl-C landed during a build: the test proved nothing");
+    assert!(interrupted > 0, "no Ctrl-C landed during a build: the test proved nothing");
+    assert!(finished > 0, "no build finished: the late interrupts proved nothing");
 }
