@@ -13,7 +13,16 @@ use crate::error::{Diagnostic, SourceLocation};
 
 /// Reads `text` (which starts on line `first_line` of `path`) as a `T`.
 pub fn from_yaml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> Result<T, Diagnostic> {
+    // The default budget caps nodes and events at counts a registry of some 16,000
+    // bilingual entries exceeds. Both are bounded by the file's size anyway (an alias is
+    // one event; what aliases expand to keeps its own, default, caps), so the caps grow
+    // with the text: a large file is read, and alias bombs are still refused.
+    let budget = serde_saphyr::budget! {
+        max_nodes: 250_000 + text.len(),
+        max_events: 1_000_000 + 2 * text.len(),
+    };
     let options = serde_saphyr::options! {
+        budget: budget,
         strict_booleans: true,
         with_snippet: false,
     };
@@ -51,7 +60,13 @@ fn clean_message(message: &str) -> String {
 /// Adds a hint to the messages people meet most, in their words.
 fn describe(d: Diagnostic) -> Diagnostic {
     let m = d.message.clone();
-    if m.contains("tab") {
+    if m.starts_with("budget breached: Depth") {
+        Diagnostic { message: "the YAML is nested too deeply".to_owned(), ..d }
+            .with_hint("no value of ours needs more than a few levels of lists and maps")
+    } else if m.starts_with("budget breached") {
+        Diagnostic { message: "this YAML expands to too much (aliases repeat more than a file may)".to_owned(), ..d }
+            .with_hint("write the values out instead of repeating them with `*alias`")
+    } else if m.contains("tab") {
         Diagnostic { message: "a tab character where YAML expects spaces".to_owned(), ..d }
             .with_hint("indent with spaces; YAML does not allow tabs")
     } else if let Some(rest) = m.strip_prefix("unknown field `") {
@@ -137,6 +152,32 @@ mod tests {
         let d = from_yaml::<Sample>(Path::new("f.md"), "title: 'x\n", 2).unwrap_err();
         assert_eq!(d.location.to_string(), "f.md:2:8");
         assert!(d.message.contains("unclosed quote"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_large_file_is_read_and_an_alias_bomb_is_refused() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Entry {
+            #[allow(dead_code)]
+            id: String,
+        }
+        // 100,000 entries are 300,000 nodes, beyond the parser's default cap.
+        let big: String = (0..100_000).map(|i| format!("- {{ id: e{i} }}\n")).collect();
+        let entries: Vec<Entry> = from_yaml(Path::new("big.yaml"), &big, 1).expect("a large file is read");
+        assert_eq!(entries.len(), 100_000);
+        // Each level repeats the one before nine times: 9^9 strings from 1 KiB of text.
+        let mut bomb = "a0: &a0 [lol]\n".to_owned();
+        for level in 1..10 {
+            let previous = format!("*a{}", level - 1);
+            bomb += &format!("a{level}: &a{level} [{}]\n", vec![previous; 9].join(", "));
+        }
+        let d = from_yaml::<std::collections::BTreeMap<String, serde_json::Value>>(Path::new("b.yaml"), &bomb, 1)
+            .unwrap_err();
+        assert!(d.message.contains("too much"), "{d}");
+        assert!(d.hint.as_deref().is_some_and(|h| h.contains("alias")), "{d}");
+        let deep = format!("{}x{}", "[".repeat(100), "]".repeat(100));
+        let d = from_yaml::<serde_json::Value>(Path::new("d.yaml"), &deep, 1).unwrap_err();
+        assert!(d.message.contains("nested too deeply"), "{d}");
     }
 
     #[test]
