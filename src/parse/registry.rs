@@ -143,6 +143,17 @@ mod tests {
     }
 
     #[test]
+    fn a_name_of_the_wrong_shape_says_what_a_name_is() {
+        let (_, errors) = parse("- { id: a, name: [A, B], kind: organization, country: MX }\n");
+        assert_eq!(
+            errors,
+            [
+                "signatories.yaml:1:12: error: expected a text, or one text per language (`{ en: …, es: … }`) here, not a list"
+            ]
+        );
+    }
+
+    #[test]
     fn bad_entries_are_all_reported() {
         let (r, errors) = parse(concat!(
             "- { id: a, name: A, kind: organization, country: mx }\n",

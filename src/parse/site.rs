@@ -70,13 +70,38 @@ struct RawPressContact {
 }
 
 /// A text written once for every language, or as a map from language to text.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum RawText {
     /// The same in every language.
     Same(String),
     /// One per language.
     PerLang(BTreeMap<String, String>),
+}
+
+/// Read by its shape, a string or a map: `#[serde(untagged)]` would buffer each value
+/// first (a third of the time a large registry takes to read), and say only that no
+/// variant matched.
+impl<'de> Deserialize<'de> for RawText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Shape;
+        impl<'de> serde::de::Visitor<'de> for Shape {
+            type Value = RawText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a text, or one text per language (`{ en: …, es: … }`)")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RawText, E> {
+                Ok(RawText::Same(text.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawText, A::Error> {
+                let mut texts = BTreeMap::new();
+                while let Some((lang, text)) = map.next_entry::<String, String>()? {
+                    texts.insert(lang, text);
+                }
+                Ok(RawText::PerLang(texts))
+            }
+        }
+        deserializer.deserialize_any(Shape)
+    }
 }
 
 /// Reads `site.yaml`; `None` when it cannot be used at all (every problem is in `diagnostics`).

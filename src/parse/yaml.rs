@@ -92,6 +92,15 @@ fn describe(d: Diagnostic) -> Diagnostic {
     } else if let Some(rest) = m.strip_prefix("missing field `") {
         let key = rest.trim_end_matches('`');
         Diagnostic { message: format!("the key `{key}` is missing"), ..d }
+    } else if let Some((found, expected)) =
+        m.strip_prefix("invalid type: ").and_then(|rest| rest.split_once(", expected "))
+    {
+        let found = match found {
+            "sequence" => "a list",
+            "map" => "a map",
+            other => other,
+        };
+        Diagnostic { message: format!("expected {expected} here, not {found}"), ..d }
     } else if m.starts_with("expected string scalar") {
         Diagnostic { message: "expected a text here".to_owned(), ..d }
             .with_hint("write a single value; put it in double quotes if it starts with [ or {")
