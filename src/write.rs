@@ -108,14 +108,24 @@ impl Staging {
             fs::remove_dir_all(&root).map_err(|e| Error::io(&root, e))?;
         }
         let spare = spare_dir(out_dir);
+        // Made under the interrupt's lock: an interrupt that came first leaves no folder
+        // to appear after its handler removed it.
+        let interrupt = lock(&SWAPPED);
+        if stopped() {
+            return Err(interrupted(&root));
+        }
         let reused = match fs::symlink_metadata(&spare) {
             Ok(m) if m.is_dir() => fs::rename(&spare, &root).is_ok(),
-            Ok(_) => fs::remove_file(&spare).is_err(),
+            Ok(_) => {
+                let _ = fs::remove_file(&spare);
+                false
+            }
             Err(_) => false,
         };
         if !reused {
             fs::create_dir(&root).map_err(|e| Error::io(&root, e))?;
         }
+        drop(interrupt);
         let previous = fs::symlink_metadata(out_dir).is_ok_and(|m| m.is_dir()).then(|| out_dir.to_path_buf());
         let read = |yes: bool, path: PathBuf| if yes { read_manifest(&path) } else { Manifest::default() };
         let recorded = [
@@ -159,8 +169,8 @@ impl Staging {
             return Err(Error::io(rel, std::io::Error::other("refusing to write a path outside the output folder")));
         }
         let path = self.root.join(rel);
-        if STOPPED.load(Ordering::SeqCst) {
-            return Err(Error::io(&path, std::io::Error::from(std::io::ErrorKind::Interrupted)));
+        if stopped() {
+            return Err(interrupted(&path));
         }
         if let Some(dir) = path.parent() {
             let new = lock(&self.made).insert(dir.to_path_buf());
@@ -224,7 +234,7 @@ impl Staging {
         let result = self.prune().and_then(|()| {
             let mut swapped = lock(&SWAPPED);
             if stopped() {
-                return Err(Error::io(&self.root, std::io::Error::from(std::io::ErrorKind::Interrupted)));
+                return Err(interrupted(&self.root));
             }
             swap_in(&self.root, &self.out_dir)?;
             *swapped = true;
@@ -345,6 +355,11 @@ pub fn stop_and_remove_staging(out_dir: &Path) -> bool {
 /// Whether the build was interrupted; its errors since are the interrupt's doing.
 pub fn stopped() -> bool {
     STOPPED.load(Ordering::SeqCst)
+}
+
+/// The error of a step refused because the build was interrupted.
+fn interrupted(path: &Path) -> Error {
+    Error::io(path, std::io::Error::from(std::io::ErrorKind::Interrupted))
 }
 
 /// `create_dir_all` for folders inside `root` that never creates `root` itself: once the
@@ -765,6 +780,19 @@ mod tests {
         });
         staging.commit().unwrap();
         assert_eq!(snapshot(&out).len(), 1200);
+    }
+
+    #[test]
+    fn a_file_where_the_kept_site_belongs_is_removed_and_the_build_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&site(&[("index.html", "zero")]), &out).unwrap();
+        write_site(&site(&[("index.html", "one")]), &out).unwrap();
+        fs::remove_dir_all(dir.path().join(".public.previous")).unwrap();
+        fs::write(dir.path().join(".public.previous"), "not a folder").unwrap();
+        write_site(&site(&[("index.html", "two")]), &out).unwrap();
+        assert_eq!(snapshot(&out), [("index.html".to_owned(), "two".to_owned())].into());
+        assert!(dir.path().join(".public.previous").is_dir());
     }
 
     #[test]
