@@ -149,19 +149,7 @@ fn compile_templates(files: &BTreeMap<String, ThemeFile>, diagnostics: &mut Diag
     tera.autoescape_on([".html", ".xml"]);
     tera.register_filter("safe", safe);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
-        // Tera names the culprit (`no_such_filter`, a missing parent) but not where it is:
-        // find the first template that mentions it.
-        let message = e.to_string().trim_start_matches("error: ").to_owned();
-        let culprit = message.split('`').nth(1).filter(|c| !c.is_empty());
-        let at = culprit
-            .and_then(|c| {
-                sources
-                    .iter()
-                    .find_map(|(_, text, path)| text.find(c).map(|i| SourceLocation::at_offset(path, text, i, 1)))
-            })
-            .or_else(|| sources.first().map(|(_, _, p)| SourceLocation::file(p)))
-            .unwrap_or_else(|| SourceLocation::file("themes"));
-        diagnostics.push(Diagnostic::error(at, format!("template: {message}")));
+        diagnostics.extend(linking_errors(&e.to_string(), &sources));
         return None;
     }
     for required in TEMPLATES {
@@ -173,6 +161,38 @@ fn compile_templates(files: &BTreeMap<String, ThemeFile>, diagnostics: &mut Diag
         }
     }
     Some(tera)
+}
+
+/// The errors of templates that parse but do not fit together (an unknown filter, a block
+/// no parent has, a missing parent). Tera reports each as `error: message` followed by
+/// ` --> name:line:col` and a snippet; a report without that line is placed at the first
+/// template that mentions its culprit (`no_such_filter`, a parent's name).
+fn linking_errors(report: &str, sources: &[(String, String, PathBuf)]) -> Vec<Diagnostic> {
+    let path_of = |name: &str| sources.iter().find(|(n, _, _)| n == name).map(|(_, _, path)| path);
+    let mut found = Vec::new();
+    for chunk in report.split("\n\n").filter(|c| !c.trim().is_empty()) {
+        let mut lines = chunk.lines();
+        let Some(first) = lines.next() else { continue };
+        let message = first.trim().trim_start_matches("error: ");
+        let pointed = lines.find_map(|l| l.trim_start().strip_prefix("--> ")).and_then(|place| {
+            let mut parts = place.rsplitn(3, ':');
+            let (col, line, name) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?);
+            Some(SourceLocation::new(path_of(name)?, line, col))
+        });
+        let at = pointed.unwrap_or_else(|| {
+            let culprit = message.split(['`', '\'']).nth(1).filter(|c| !c.is_empty());
+            culprit
+                .and_then(|c| {
+                    sources
+                        .iter()
+                        .find_map(|(_, text, path)| text.find(c).map(|i| SourceLocation::at_offset(path, text, i, 1)))
+                })
+                .or_else(|| sources.first().map(|(_, _, p)| SourceLocation::file(p)))
+                .unwrap_or_else(|| SourceLocation::file("themes"))
+        });
+        found.push(Diagnostic::error(at, format!("template: {message}")));
+    }
+    found
 }
 
 /// Tera's `safe`, without its copy: a string is marked safe where it is (Tera's own copies
