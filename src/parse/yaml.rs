@@ -98,9 +98,21 @@ fn describe(d: Diagnostic) -> Diagnostic {
         let found = match found {
             "sequence" => "a list",
             "map" => "a map",
+            "unit value" => "an empty value",
             other => other,
         };
         Diagnostic { message: format!("expected {expected} here, not {found}"), ..d }
+    } else if m.starts_with("cannot deserialize null into string") {
+        Diagnostic { message: "expected a text here, but the value is empty".to_owned(), ..d }
+            .with_hint("write the text after the colon, or remove the key if it is optional")
+    } else if m.starts_with("expected mapping start") {
+        Diagnostic { message: "expected keys and values here (`key: value`)".to_owned(), ..d }
+    } else if m.starts_with("simple key expected ':'") {
+        Diagnostic { message: "expected a colon after this key".to_owned(), ..d }
+            .with_hint("write `key: value`; a line that continues a text must be indented under it")
+    } else if m.starts_with("invalid trailing content after") {
+        Diagnostic { message: "text after the closing quote".to_owned(), ..d }
+            .with_hint("put the whole value inside the quotes")
     } else if m.starts_with("expected string scalar") {
         Diagnostic { message: "expected a text here".to_owned(), ..d }
             .with_hint("write a single value; put it in double quotes if it starts with [ or {")
@@ -187,6 +199,20 @@ mod tests {
         let deep = format!("{}x{}", "[".repeat(100), "]".repeat(100));
         let d = from_yaml::<serde_json::Value>(Path::new("d.yaml"), &deep, 1).unwrap_err();
         assert!(d.message.contains("nested too deeply"), "{d}");
+    }
+
+    #[test]
+    fn common_slips_are_told_in_plain_words() {
+        for (text, expected) in [
+            ("title:\n", "f.yaml:1:6: error: expected a text here, but the value is empty"),
+            ("[a]\n", "f.yaml:1:1: error: expected keys and values here (`key: value`)"),
+            ("title: x\nstray\ndraft: true\n", "f.yaml:2:1: error: expected a colon after this key"),
+            ("title: \"a\" b\n", "f.yaml:1:12: error: text after the closing quote"),
+        ] {
+            let d = err(text);
+            assert_eq!(d.to_string().lines().next(), Some(expected), "{text:?}");
+            assert!(d.hint.is_some() || expected.contains("keys and values"), "{text:?} has no hint");
+        }
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub const ENGINE_KEYS: [&str; 22] = [
 ];
 
 /// One value of an i18n file.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum Entry {
     /// A plain text.
@@ -46,6 +46,30 @@ pub enum Entry {
     List(Vec<String>),
     /// Plural forms; `{n}` is replaced by the number.
     Plural(Plural),
+}
+
+/// Read by its shape, so that a wrong one is told what is allowed.
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        struct Shape;
+        impl<'de> serde::de::Visitor<'de> for Shape {
+            type Value = Entry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a text, a list of texts, or plural forms (`{ one: …, other: … }`)")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Entry, E> {
+                Ok(Entry::Text(text.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Entry, A::Error> {
+                Vec::deserialize(SeqAccessDeserializer::new(seq)).map(Entry::List)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Entry, A::Error> {
+                Plural::deserialize(MapAccessDeserializer::new(map)).map(Entry::Plural)
+            }
+        }
+        deserializer.deserialize_any(Shape)
+    }
 }
 
 /// The plural forms of a counted phrase.
@@ -209,5 +233,16 @@ banner_embargo: "Embargo hasta el {date}"
         let eleven = ES.replace("diciembre", "").replace(", ]", "]");
         let d = I18n::parse(Path::new("es.yaml"), &eleven).unwrap_err();
         assert_eq!(d.location.line, 2, "{d}");
+        let misshapen = ES.replace("and: \"y\"", "and: { one: y }");
+        let d = I18n::parse(Path::new("es.yaml"), &misshapen).unwrap_err();
+        assert!(d.message.contains("the key `other` is missing"), "{d}");
+        let empty = ES.replace("and: \"y\"", "and:");
+        let d = I18n::parse(Path::new("es.yaml"), &empty).unwrap_err();
+        assert!(
+            d.message.contains(
+                "expected a text, a list of texts, or plural forms (`{ one: …, other: … }`) here, not an empty value"
+            ),
+            "{d}"
+        );
     }
 }
