@@ -17,6 +17,13 @@ pub fn build_example() -> tempfile::TempDir {
     out
 }
 
+#[test]
+fn the_example_site_passes_check_without_a_warning() {
+    let options = BuildOptions { root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(), ..BuildOptions::default() };
+    let report = undersigned::check(&options).unwrap_or_else(|e| panic!("the example site fails check: {e:?}"));
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+}
+
 fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
