@@ -146,6 +146,48 @@ pub fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
 }
 
+/// Whether XML 1.0 and HTML refuse `c` in text: control characters other than tab and
+/// line end (word processors paste U+000B for a line break), and U+FFFE and U+FFFF.
+fn is_control_character(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The offset of the first [control character](is_control_character) of UTF-8 `bytes`,
+/// found byte by byte: a lead byte is never mistaken for a continuation byte.
+fn first_control_character(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().enumerate().position(|(i, &b)| match b {
+        b'\t' | b'\n' => false,
+        0..0x20 | 0x7f => true,
+        0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
+        0xef => bytes.get(i + 1) == Some(&0xbf) && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)),
+        _ => false,
+    })
+}
+
+/// The text with every control character that feeds and pages cannot carry read as a
+/// space (one space each, so every other character keeps its column), and a warning at
+/// the first of them. One invisible character must not make a whole feed unreadable, and
+/// must not stop a build either.
+fn without_control_characters(path: &Path, text: String) -> (String, Option<Diagnostic>) {
+    // Most files have none, and are neither decoded nor copied.
+    let Some(first) = first_control_character(text.as_bytes()) else {
+        return (text, None);
+    };
+    let count = text.chars().filter(|&c| is_control_character(c)).count();
+    let code = text[first..].chars().next().map_or(0, u32::from);
+    let others = match count {
+        1 => String::new(),
+        n => format!(" ({} more in this file)", n - 1),
+    };
+    let warning = Diagnostic::warning(
+        SourceLocation::at_offset(path, &text, first, 1),
+        format!("an invisible control character (U+{code:04X}) is read as a space{others}"),
+    )
+    .with_hint("text pasted from a word processor can carry them; delete it, as feeds and pages cannot hold it");
+    let cleaned = text.chars().map(|c| if is_control_character(c) { ' ' } else { c }).collect();
+    (cleaned, Some(warning))
+}
+
 /// Whether a file name is an editor's temporary or backup file, or hidden.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
@@ -291,7 +333,11 @@ impl Loader {
             return None;
         }
         match decode_text(path, bytes) {
-            Ok(text) => Some(text),
+            Ok(text) => {
+                let (text, warning) = without_control_characters(path, text);
+                self.problems.extend(warning);
+                Some(text)
+            }
             Err(d) => {
                 self.problems.push(d);
                 None
@@ -353,6 +399,31 @@ mod tests {
     fn invalid_utf8_is_located_at_the_first_bad_byte() {
         let err = decode_text(Path::new("a.md"), b"ok\nab\xff".to_vec()).unwrap_err();
         assert_eq!(err.location.to_string(), "a.md:2:3");
+    }
+
+    #[test]
+    fn control_characters_are_read_as_spaces_with_one_warning() {
+        let text = "Title\nPasted\u{b}line and \u{1}, \u{85}, \u{ffff}; ¿é?\ttab\n".to_owned();
+        let (clean, warning) = without_control_characters(Path::new("a.md"), text);
+        assert_eq!(clean, "Title\nPasted line and  ,  ,  ; ¿é?\ttab\n");
+        let warning = warning.expect("a warning");
+        assert_eq!(
+            warning.to_string().lines().next(),
+            Some("a.md:2:7: warning: an invisible control character (U+000B) is read as a space (3 more in this file)")
+        );
+        let (same, none) = without_control_characters(Path::new("a.md"), "¡Sí! «Ñandú» ﬁ\u{a0}\u{fffd}\n".to_owned());
+        assert_eq!((same.as_str(), none), ("¡Sí! «Ñandú» ﬁ\u{a0}\u{fffd}\n", None));
+        // The byte scan finds exactly what the character test finds.
+        let every: String = (0..0x3_0000).filter_map(char::from_u32).collect();
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(at) = first_control_character(&every.as_bytes()[from..]) {
+            found.push(from + at);
+            from += at + 1;
+        }
+        let expected: Vec<usize> =
+            every.char_indices().filter(|(_, c)| is_control_character(*c)).map(|(i, _)| i).collect();
+        assert_eq!(found, expected);
     }
 
     #[test]

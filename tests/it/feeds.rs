@@ -142,3 +142,25 @@ fn the_signer_list_opens_as_csv_with_the_expected_header() {
     assert_eq!(rows.len(), 17);
     assert!(rows.iter().any(|r| &r[1] == "Red Fronteriza de Ejemplo"), "names are in the page's language");
 }
+
+#[test]
+fn text_pasted_with_control_characters_still_makes_feeds_that_parse() {
+    let en = crate::fixture::base_file("content/statements/sample/en.md")
+        .replacen("title: A Sample Statement", "title: \"A Sample\u{b}Statement\"", 1)
+        .replacen("We say it twice.", "We say\u{b}it\u{1} twice.", 1);
+    let site = crate::fixture::Fixture::base().file("content/statements/sample/en.md", en);
+    let run = site.build_ok();
+    assert!(
+        run.stderr.contains(
+            "content/statements/sample/en.md:2:17: warning: an invisible control character (U+000B) is read as a space (2 more in this file)"
+        ),
+        "{}",
+        run.stderr
+    );
+    for file in ["feed.xml", "atom.xml", "feed.json"] {
+        let bytes = fs::read(site.root().join("public/en").join(file)).expect("feed file");
+        let feed = feed_rs::parser::parse(bytes.as_slice()).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let entry = feed.entries.iter().find(|e| e.id.contains("sample")).expect("the statement");
+        assert_eq!(entry.title.as_ref().map(|t| t.content.as_str()), Some("A Sample Statement"), "{file}");
+    }
+}
