@@ -20,8 +20,8 @@
 //!
 //! Telling that a file is unchanged need not mean reading it: after each build, a manifest
 //! beside the output (`.<output>.manifest`) records every file's size, inode, change time
-//! (which, unlike the modification time, no program can set) and XXH3-128 hash, and the previous one (`.<output>.previous.manifest`) describes
-//! the kept site. A file whose new bytes hash as recorded, and whose metadata on disk is
+//! (which, unlike the modification time, no program can set) and XXH3-128 hash, and the
+//! previous one (`.<output>.previous.manifest`) describes the kept site. A file whose new bytes hash as recorded, and whose metadata on disk is
 //! still what was recorded, is the same file; any difference (a file edited by hand, a
 //! manifest lost or from another tree) falls back to comparing the bytes.
 
@@ -154,6 +154,13 @@ impl Staging {
         (on_disk == *recorded).then_some(on_disk)
     }
 
+    /// The stamp of `path` if it holds exactly `bytes` (which hash to `hash`): known from
+    /// the manifest `which` when it can be, else by reading the file.
+    fn holds(&self, which: Recorded, rel: &str, path: &Path, bytes: &[u8], hash: u128) -> Option<Stamp> {
+        self.recorded_as(which, rel, path, bytes.len(), hash)
+            .or_else(|| unchanged(path, bytes).map(|m| stamp(&m, hash)))
+    }
+
     /// Notes that `rel` was put, and its stamp for the next build's manifest.
     fn record(&self, rel: &str, stamp: Option<Stamp>) {
         lock(&self.put).push((rel.to_owned(), stamp));
@@ -182,9 +189,7 @@ impl Staging {
         }
         let hash = xxhash_rust::xxh3::xxh3_128(bytes);
         if self.reused {
-            let kept = self
-                .recorded_as(Recorded::Staging, rel, &path, bytes.len(), hash)
-                .or_else(|| unchanged(&path, bytes).map(|m| stamp(&m, hash)));
+            let kept = self.holds(Recorded::Staging, rel, &path, bytes, hash);
             if kept.is_some() {
                 self.record(rel, kept);
                 return self.done(Done::Kept);
@@ -193,10 +198,7 @@ impl Staging {
         }
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
-            let same = self
-                .recorded_as(Recorded::Previous, rel, &old, bytes.len(), hash)
-                .or_else(|| unchanged(&old, bytes).map(|m| stamp(&m, hash)));
-            if same.is_some() && fs::hard_link(&old, &path).is_ok() {
+            if self.holds(Recorded::Previous, rel, &old, bytes, hash).is_some() && fs::hard_link(&old, &path).is_ok() {
                 // A new link changes the file's change time.
                 self.record(rel, fs::symlink_metadata(&path).ok().map(|m| stamp(&m, hash)));
                 return self.done(Done::Linked);
@@ -588,9 +590,10 @@ mod tests {
         write_site(&site(&[("a/index.html", "two")]), &out).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("old.txt").exists());
-        let mut leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        leftovers.sort();
-        assert_eq!(leftovers, [".public.manifest", ".public.previous", ".public.previous.manifest", "public"]);
+        assert_eq!(
+            names_in(dir.path()),
+            [".public.manifest", ".public.previous", ".public.previous.manifest", "public"]
+        );
     }
 
     #[cfg(unix)]
@@ -743,6 +746,14 @@ mod tests {
         assert_eq!(kept, texts(&second));
     }
 
+    /// The names in `dir`, sorted.
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
     /// `files` as [`snapshot`] gives them.
     fn texts(files: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
         files.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect()
@@ -804,10 +815,8 @@ mod tests {
         staging.put("index.html", b"new").unwrap();
         drop(staging);
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        let mut leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        leftovers.sort();
         assert_eq!(
-            leftovers,
+            names_in(dir.path()),
             [".public.manifest", ".public.previous", "public"],
             "what was written waits for the next build"
         );
