@@ -50,6 +50,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// `check` only: also fetch links to other sites.
     pub external: Option<external::ExternalOptions>,
+    /// Stops the build from outside (an interrupt); see [`write::Stop`].
+    pub stop: write::Stop,
 }
 
 impl BuildOptions {
@@ -117,6 +119,20 @@ impl render::Sink for Output<'_> {
         self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, page);
         Ok(())
     }
+
+    fn copy(&self, owner: Option<&str>, path: String, file: &load::BinaryFile) -> Result<()> {
+        match file.bytes() {
+            Some(bytes) => self.put(owner, path, bytes.to_vec()),
+            // A large file is streamed, never read whole; it is never a page (see `load`).
+            None => {
+                if let Some(staging) = self.staging {
+                    staging.copy(&path, &file.path)?;
+                }
+                self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, None);
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Renders the site into `staging` (or nowhere, for `check`) and checks its links.
@@ -162,9 +178,8 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Repor
 /// `undersigned build`: renders the site into a staging folder and swaps it into the
 /// output folder once everything is written and checked.
 pub fn build(options: &BuildOptions) -> Result<Report> {
-    let out_dir = options.out_dir();
-    check_output_folder(&options.root, &out_dir)?;
-    let staging = write::Staging::begin(&out_dir)?;
+    let out_dir = check_output_folder(&options.root, &options.out_dir())?;
+    let staging = write::Staging::begin(&out_dir, &options.stop)?;
     let report = run(options, Some(&staging))?;
     let mut timer = StageTimer::from_env();
     let counts = staging.counts();
@@ -230,19 +245,29 @@ pub fn now() -> Timestamp {
         .unwrap_or_else(Timestamp::now)
 }
 
-/// The output may not be the root, hold it, or be inside `content/`, `themes/` or `static/`:
-/// swapping it would destroy the sources.
-fn check_output_folder(root: &Path, out_dir: &Path) -> Result<()> {
-    let absolute = |p: &Path| std::path::absolute(p).map_err(|e| Error::io(p, e));
-    let (root_abs, out_abs) = (absolute(root)?, absolute(out_dir)?);
-    let clean = |p: PathBuf| p.components().collect::<PathBuf>();
-    let (root_abs, out_abs) = (clean(root_abs), clean(out_abs));
-    let inside_sources = ["content", "themes", "static"].iter().any(|d| out_abs.starts_with(root_abs.join(d)));
-    if root_abs.starts_with(&out_abs) || inside_sources {
+/// The output folder, resolved as the file system will (links followed, `..` applied),
+/// unless a build there would replace or swap out the site's own files: the root, a folder
+/// holding it, or a folder of its sources (wherever their links lead).
+fn check_output_folder(root: &Path, out_dir: &Path) -> Result<PathBuf> {
+    let resolve = |p: &Path| write::swap::resolve(p).map_err(|e| Error::io(p, e));
+    let out = resolve(out_dir)?;
+    let mut sources = vec![resolve(root)?];
+    for rel in
+        ["content", "content/statements", "content/pages", "themes", "static", load::SITE_FILE, load::REGISTRY_FILE]
+    {
+        // Also where they do not exist yet: an output at `static/` would be read as the
+        // site's own files by the next build.
+        sources.push(resolve(&root.join(rel))?);
+    }
+    // The site's root may not be inside the output or be it; a folder of sources may not
+    // hold the output either.
+    let clash = sources.iter().enumerate().any(|(i, s)| s.starts_with(&out) || (i > 0 && out.starts_with(s)));
+    if clash {
         return Err(Error::Usage(format!(
-            "refusing to write the site to {}: it holds the site's sources, which a build replaces",
-            out_dir.display()
+            "refusing to write the site to {}: it is or holds the site's sources ({}), which a build would replace",
+            out_dir.display(),
+            out.display()
         )));
     }
-    Ok(())
+    Ok(out)
 }

@@ -22,6 +22,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
+    let stop = undersigned::write::Stop::new();
     let (verb, result) = match cli.command {
         Command::New { what: NewCommand::Statement { title, root } } => {
             return finish(undersigned::commands::scaffold::new_statement(&root, &title).map(|made| {
@@ -81,10 +82,11 @@ fn main() -> ExitCode {
                     now,
                     drafts: args.drafts,
                     external: None,
+                    stop: stop.clone(),
                 },
                 Err(e) => return report_error(&e),
             };
-            remove_staging_on_interrupt(&options);
+            remove_staging_on_interrupt(options.stop.clone());
             ("built", undersigned::build(&options))
         }
         Command::Check(args) => {
@@ -111,7 +113,7 @@ fn main() -> ExitCode {
         }
         // The errors an interrupt causes are not the user's to read: its handler is
         // removing the staging folder and ends the process with status 130.
-        Err(_) if undersigned::write::stopped() => loop {
+        Err(_) if stop.stopped() => loop {
             std::thread::park();
         },
         Err(e) => report_error(&e),
@@ -120,10 +122,9 @@ fn main() -> ExitCode {
 
 /// On Ctrl-C or SIGTERM, removes the half-written staging folder before exiting; the
 /// previous site is untouched (the swap is atomic, so it is either fully old or fully new).
-fn remove_staging_on_interrupt(options: &BuildOptions) {
-    let out_dir = options.out_dir();
+fn remove_staging_on_interrupt(stop: undersigned::write::Stop) {
     let installed = ctrlc::set_handler(move || {
-        if undersigned::write::stop_and_remove_staging(&out_dir) {
+        if stop.interrupt() {
             eprintln!("interrupted: the previous site is unchanged");
             std::process::exit(130);
         }

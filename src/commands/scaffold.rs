@@ -63,7 +63,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     let date = today(None);
     let files: [(&str, String); 7] = [
         // The output, the site a build keeps for the next one, and unfinished builds.
-        (".gitignore", "public/\n.public.previous/\n.public.staging-*\n.public*.manifest\n".to_owned()),
+        (".gitignore", "public/\n# what a build keeps beside public/: the last site, manifests, its lock\n.public.*\n".to_owned()),
         (
             "site.yaml",
             "base_url: https://statements.example.org\n\

@@ -22,6 +22,10 @@ pub const STATEMENT_FILE: &str = "statement.yaml";
 /// Text files larger than this are refused: no statement is 8 MiB of Markdown.
 pub const MAX_TEXT_FILE: u64 = 8 * 1024 * 1024;
 
+/// Static files and statement files larger than this are not read into memory: a build
+/// copies them by streaming (a 400 MiB video in a statement folder costs no memory).
+pub const LARGE_FILE: u64 = 1024 * 1024;
+
 /// Every input of a site, read but not interpreted.
 #[derive(Debug, Clone, Default)]
 pub struct SourceTree {
@@ -59,8 +63,36 @@ pub struct BinaryFile {
     pub rel: String,
     /// The file as the user would type it.
     pub path: PathBuf,
-    /// Its content.
-    pub bytes: Vec<u8>,
+    /// Its content, or for a large file only its size.
+    pub content: Content,
+}
+
+/// What is known of a file's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// Its bytes, read.
+    Bytes(Vec<u8>),
+    /// A file over [`LARGE_FILE`] bytes, of this size: not read, copied from its path when
+    /// it is written. Never an HTML page, since pages have their links checked.
+    Large(u64),
+}
+
+impl BinaryFile {
+    /// Its bytes, if they were read (not a [large](Content::Large) file).
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.content {
+            Content::Bytes(bytes) => Some(bytes),
+            Content::Large(_) => None,
+        }
+    }
+
+    /// Its bytes, read from disk if it is a large file.
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        match &self.content {
+            Content::Bytes(bytes) => Ok(bytes.clone()),
+            Content::Large(_) => fs::read(&self.path),
+        }
+    }
 }
 
 /// One folder of `content/statements/` or `content/pages/`.
@@ -125,7 +157,7 @@ pub fn load_statement_dir(root: &Path, name: &str) -> Result<(Option<ContentDir>
     let canonical_root = fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
     let mut loader = Loader { root: display_root(root), canonical_root, problems: Vec::new() };
     let path = loader.root.join("content/statements").join(name);
-    if !path.is_dir() || !loader.inside_root(&path) {
+    if !path.is_dir() || !loader.folder_inside_root(&path) {
         return Ok((None, loader.problems));
     }
     let dir = loader.content_dir(name.to_owned(), path)?;
@@ -225,7 +257,7 @@ impl Loader {
 
     fn content_dirs(&mut self, rel: &str) -> Result<Vec<ContentDir>> {
         let base = self.root.join(rel);
-        if !base.is_dir() {
+        if !base.is_dir() || !self.folder_inside_root(&base) {
             return Ok(Vec::new());
         }
         let mut wanted = Vec::new();
@@ -263,15 +295,13 @@ impl Loader {
     fn content_dir(&mut self, name: String, path: PathBuf) -> Result<ContentDir> {
         let mut texts = Vec::new();
         let mut assets = Vec::new();
-        for file in self.files_below(&path)? {
+        for file in self.files_below(&path, Some(LARGE_FILE))? {
             let is_text = !file.rel.contains('/')
                 && (file.rel.ends_with(".md") || file.rel.ends_with(".yaml") || file.rel.ends_with(".yml"));
-            if is_text {
-                if let Some(text) = self.decode(&file.path, file.bytes) {
-                    texts.push(SourceFile { path: file.path, text });
-                }
-            } else {
+            if !is_text {
                 assets.push(file);
+            } else if let Some(text) = self.text_of(&file.path, file.content) {
+                texts.push(SourceFile { path: file.path, text });
             }
         }
         Ok(ContentDir { name, path, texts, assets })
@@ -279,14 +309,16 @@ impl Loader {
 
     fn binary_tree(&mut self, rel: &str) -> Result<Vec<BinaryFile>> {
         let base = self.root.join(rel);
-        if !base.is_dir() {
+        if !base.is_dir() || !self.folder_inside_root(&base) {
             return Ok(Vec::new());
         }
-        self.files_below(&base)
+        // A theme's files are templates and strings, read whole; a site's own may be large.
+        self.files_below(&base, (rel == "static").then_some(LARGE_FILE))
     }
 
-    /// Every regular file below `base`, sorted, with paths relative to `base`.
-    fn files_below(&mut self, base: &Path) -> Result<Vec<BinaryFile>> {
+    /// Every regular file below `base`, sorted, with paths relative to `base`; files over
+    /// `large` bytes are not read (see [`Content::Large`]), unless they are HTML.
+    fn files_below(&mut self, base: &Path, large: Option<u64>) -> Result<Vec<BinaryFile>> {
         let mut files = Vec::new();
         let walk = WalkDir::new(base).min_depth(1).sort_by_file_name().into_iter();
         for entry in walk.filter_entry(|e| !is_ignored_name(&e.file_name().to_string_lossy())) {
@@ -311,8 +343,13 @@ impl Loader {
             }
             let Ok(rel) = path.strip_prefix(base) else { continue };
             let rel = rel.to_string_lossy().replace('\\', "/");
-            let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            files.push(BinaryFile { rel, path, bytes });
+            let size = fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
+            let is_html = [".html", ".htm", ".xhtml"].iter().any(|end| rel.to_ascii_lowercase().ends_with(end));
+            let content = match large {
+                Some(large) if size > large && !is_html => Content::Large(size),
+                _ => Content::Bytes(fs::read(&path).map_err(|e| Error::io(&path, e))?),
+            };
+            files.push(BinaryFile { rel, path, content });
         }
         Ok(files)
     }
@@ -321,8 +358,10 @@ impl Loader {
         if !self.inside_root(path) {
             return None;
         }
-        match fs::read(path) {
-            Ok(bytes) => self.decode(path, bytes).map(|text| SourceFile { path: path.to_path_buf(), text }),
+        match fs::metadata(path) {
+            Ok(m) => {
+                self.text_of(path, Content::Large(m.len())).map(|text| SourceFile { path: path.to_path_buf(), text })
+            }
             Err(e) => {
                 self.problems.push(Diagnostic::error(SourceLocation::file(path), format!("cannot read the file: {e}")));
                 None
@@ -330,15 +369,29 @@ impl Loader {
         }
     }
 
+    /// The text of the file at `path`, read only if its size allows.
+    fn text_of(&mut self, path: &Path, content: Content) -> Option<String> {
+        let bytes = match content {
+            Content::Bytes(bytes) => bytes,
+            Content::Large(size) if size > MAX_TEXT_FILE => {
+                self.problems.push(too_large(path, size));
+                return None;
+            }
+            Content::Large(_) => match fs::read(path) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    let message = format!("cannot read the file: {e}");
+                    self.problems.push(Diagnostic::error(SourceLocation::file(path), message));
+                    return None;
+                }
+            },
+        };
+        self.decode(path, bytes)
+    }
+
     fn decode(&mut self, path: &Path, bytes: Vec<u8>) -> Option<String> {
         if bytes.len() as u64 > MAX_TEXT_FILE {
-            self.problems.push(
-                Diagnostic::error(
-                    SourceLocation::file(path),
-                    format!("the file is {} MiB; text files may be at most 8 MiB", bytes.len() >> 20),
-                )
-                .with_hint("is this the right file? Large documents belong in a PDF next to it"),
-            );
+            self.problems.push(too_large(path, bytes.len() as u64));
             return None;
         }
         match decode_text(path, bytes) {
@@ -354,22 +407,35 @@ impl Loader {
         }
     }
 
+    /// Whether the folder `path`, once every link on the way to it is resolved, is inside
+    /// the root; records an error if not. `static -> ~/.ssh` would publish the keys.
+    fn folder_inside_root(&mut self, path: &Path) -> bool {
+        self.resolves_inside(
+            path,
+            "this folder is a symbolic link to a folder outside the site",
+            "copy the files into the site instead: a build publishes everything a linked folder holds",
+        )
+    }
+
     /// Whether `path`, once links are resolved, stays inside the root; records an error if not.
     fn inside_root(&mut self, path: &Path) -> bool {
         let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        if !is_link {
-            return true;
-        }
+        !is_link
+            || self.resolves_inside(
+                path,
+                "symbolic link points outside the site",
+                "copy the file into the site instead of linking to it",
+            )
+    }
+
+    /// Whether `path` resolves to a place inside the root; if not, records `message` and
+    /// `hint` (or that the link is broken).
+    fn resolves_inside(&mut self, path: &Path, message: &str, hint: &str) -> bool {
         match fs::canonicalize(path) {
             Ok(target) if target.starts_with(&self.canonical_root) => true,
             Ok(target) => {
-                self.problems.push(
-                    Diagnostic::error(
-                        SourceLocation::file(path),
-                        format!("symbolic link points outside the site: {}", target.display()),
-                    )
-                    .with_hint("copy the file into the site instead of linking to it"),
-                );
+                let message = format!("{message}: {}", target.display());
+                self.problems.push(Diagnostic::error(SourceLocation::file(path), message).with_hint(hint));
                 false
             }
             Err(e) => {
@@ -378,6 +444,15 @@ impl Loader {
             }
         }
     }
+}
+
+/// The error for a text file over [`MAX_TEXT_FILE`].
+fn too_large(path: &Path, size: u64) -> Diagnostic {
+    Diagnostic::error(
+        SourceLocation::file(path),
+        format!("the file is {} MiB; text files may be at most 8 MiB", size >> 20),
+    )
+    .with_hint("is this the right file? Large documents belong in a PDF next to it")
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<fs::DirEntry>> {

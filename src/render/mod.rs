@@ -18,7 +18,7 @@ pub mod theme;
 pub mod urls;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -29,7 +29,8 @@ use self::plan::{Job, Plan, Version};
 pub use self::theme::{Theme, load_theme};
 use self::urls::Urls;
 use crate::error::{Diagnostic, Diagnostics, Error, SourceLocation};
-use crate::hash::HashSet;
+use crate::hash::{HashMap, HashSet};
+use crate::load::BinaryFile;
 use crate::model::{Corpus, Lang, Statement};
 
 /// What a build decides beyond the content.
@@ -111,6 +112,85 @@ pub fn render(corpus: &Corpus, theme: &Theme, options: &RenderOptions) -> Result
 pub trait Sink: Sync {
     /// Takes the file at `path`; `owner` is the statement it belongs to, if any.
     fn put(&self, owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<(), Error>;
+
+    /// Takes the file at `path` as a copy of a file of the sources. By default its bytes
+    /// are read and [put](Sink::put); a sink that writes to disk streams a large file.
+    fn copy(&self, owner: Option<&str>, path: String, file: &BinaryFile) -> Result<(), Error> {
+        let bytes = file.read().map_err(|e| Error::io(&file.path, e))?;
+        self.put(owner, path, bytes)
+    }
+}
+
+/// Who makes an output file: every path of the output has exactly one.
+#[derive(Debug, Clone, Copy)]
+enum Maker<'a> {
+    /// The build itself, for the statement with this id if any.
+    Build(Option<&'a str>),
+    /// A copy of this file of the sources (a static file, a theme's, a statement's).
+    Copy(&'a Path),
+}
+
+/// A [`Maker`] kept in [`Claims`].
+#[derive(Debug, Clone)]
+enum Made {
+    Build(Option<String>),
+    Copy(PathBuf),
+}
+
+/// The output paths handed out so far, and by whom; a second claim on a path is an error
+/// naming both makers (a sign-on export called `signatories.csv` next to a statement
+/// must not replace, or be replaced by, the file the build writes there).
+#[derive(Default)]
+struct Claims {
+    taken: Mutex<HashMap<String, Made>>,
+    clashes: Mutex<Vec<Diagnostic>>,
+}
+
+impl Claims {
+    /// Whether `path` is free for `maker`; if not, the clash is recorded.
+    fn claim(&self, path: &str, maker: Maker<'_>) -> bool {
+        let made = {
+            let mut taken = self.taken.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match taken.get(path) {
+                Some(first) => first.clone(),
+                None => {
+                    let made = match maker {
+                        Maker::Build(owner) => Made::Build(owner.map(str::to_owned)),
+                        Maker::Copy(from) => Made::Copy(from.to_path_buf()),
+                    };
+                    taken.insert(path.to_owned(), made);
+                    return true;
+                }
+            }
+        };
+        let first = match &made {
+            Made::Build(owner) => Maker::Build(owner.as_deref()),
+            Made::Copy(from) => Maker::Copy(from),
+        };
+        let what = |maker: Maker<'_>| match maker {
+            Maker::Build(Some(id)) => format!("the build writes for the statement `{id}`"),
+            Maker::Build(None) => "the build writes".to_owned(),
+            Maker::Copy(from) => format!("is copied from {}", from.display()),
+        };
+        let (at, message) = match (maker, first) {
+            (Maker::Copy(from), _) => {
+                (from.to_path_buf(), format!("this file would be `{path}` in the output, which {}", what(first)))
+            }
+            (Maker::Build(owner), Maker::Copy(from)) => (
+                from.to_path_buf(),
+                format!("this file would be `{path}` in the output, which {}", what(Maker::Build(owner))),
+            ),
+            (Maker::Build(owner), Maker::Build(_)) => {
+                let at = owner.map_or_else(PathBuf::new, |id| PathBuf::from(format!("content/statements/{id}")));
+                (at, format!("the build would write `{path}` twice"))
+            }
+        };
+        let clash = Diagnostic::error(SourceLocation::file(at), message).with_hint(
+            "rename or move the file: each file of the site has one source, and nothing is replaced silently",
+        );
+        self.clashes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(clash);
+        false
+    }
 }
 
 /// How many files a render produced.
@@ -138,12 +218,26 @@ pub fn render_into(
     let plan = Plan::new(corpus, &public);
     let diagnostics = Mutex::new(plan.check_paths());
     let (pages, files) = (AtomicUsize::new(0), AtomicUsize::new(0));
-    let put = |owner: Option<&str>, path: String, bytes: Vec<u8>| {
+    let claims = Claims::default();
+    let count = |path: &str| {
         if path.ends_with(".html") {
             pages.fetch_add(1, Ordering::Relaxed);
         }
         files.fetch_add(1, Ordering::Relaxed);
+    };
+    let put = |owner: Option<&str>, path: String, bytes: Vec<u8>| {
+        if !claims.claim(&path, Maker::Build(owner)) {
+            return Ok(());
+        }
+        count(&path);
         sink.put(owner, path, bytes)
+    };
+    let copy = |owner: Option<&str>, path: String, file: &BinaryFile| {
+        if !claims.claim(&path, Maker::Copy(&file.path)) {
+            return Ok(());
+        }
+        count(&path);
+        sink.copy(owner, path, file)
     };
 
     // The signer pages and the directory, unless only a statement's text changed.
@@ -200,7 +294,7 @@ pub fn render_into(
             if let Version::Written { slug, .. } = &version {
                 let folder = Urls::statement(lang, slug);
                 for asset in &statement.assets {
-                    put(Some(&statement.id), format!("{folder}{}", asset.rel), asset.bytes.clone())?;
+                    copy(Some(&statement.id), format!("{folder}{}", asset.rel), asset)?;
                 }
             }
         }
@@ -208,14 +302,15 @@ pub fn render_into(
     if scope.is_none() {
         // The site's own static files win over the theme's.
         for file in &corpus.static_files {
-            put(None, file.rel.clone(), file.bytes.clone())?;
+            copy(None, file.rel.clone(), file)?;
         }
         let own: HashSet<&str> = corpus.static_files.iter().map(|f| f.rel.as_str()).collect();
-        for (rel, bytes) in theme.static_files.iter().filter(|(rel, _)| !own.contains(rel.as_str())) {
-            put(None, rel.clone(), bytes.clone())?;
+        for file in theme.static_files.iter().filter(|f| !own.contains(f.rel.as_str())) {
+            copy(None, file.rel.clone(), file)?;
         }
     }
-    let diagnostics = diagnostics.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut diagnostics = diagnostics.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    diagnostics.extend(claims.clashes.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
     if diagnostics.has_errors() {
         return Err(Error::Content(diagnostics));
     }

@@ -10,7 +10,7 @@ use tera::Tera;
 
 use super::i18n::I18n;
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
-use crate::load::{SourceTree, decode_text};
+use crate::load::{BinaryFile, Content, SourceTree, decode_text};
 use crate::model::{Lang, SiteConfig};
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -36,8 +36,8 @@ pub struct Theme {
     pub tera: Tera,
     /// UI strings per site language.
     pub i18n: BTreeMap<Lang, I18n>,
-    /// Files under `static/`, copied to the output root.
-    pub static_files: Vec<(String, Vec<u8>)>,
+    /// Files under `static/`, copied to the output root (`rel` relative to `static/`).
+    pub static_files: Vec<BinaryFile>,
     /// Where each template came from, by template name, for messages.
     paths: BTreeMap<String, PathBuf>,
 }
@@ -74,7 +74,9 @@ pub fn load_theme(tree: &SourceTree, site: &SiteConfig) -> Result<Theme, Diagnos
     let prefix = format!("{}/", site.theme);
     for file in &tree.theme_files {
         if let Some(rel) = file.rel.strip_prefix(&prefix) {
-            files.insert(rel.to_owned(), ThemeFile { bytes: file.bytes.clone(), shown_as: file.path.clone() });
+            // A theme's files are always read (see `load`); a large one is read now.
+            let bytes = file.read().unwrap_or_default();
+            files.insert(rel.to_owned(), ThemeFile { bytes, shown_as: file.path.clone() });
         }
     }
 
@@ -108,7 +110,10 @@ pub fn load_theme(tree: &SourceTree, site: &SiteConfig) -> Result<Theme, Diagnos
 
     let static_files = files
         .iter()
-        .filter_map(|(rel, f)| rel.strip_prefix("static/").map(|r| (r.to_owned(), f.bytes.clone())))
+        .filter_map(|(rel, f)| {
+            let rel = rel.strip_prefix("static/")?.to_owned();
+            Some(BinaryFile { rel, path: f.shown_as.clone(), content: Content::Bytes(f.bytes.clone()) })
+        })
         .collect();
     let paths = files
         .iter()

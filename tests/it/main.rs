@@ -13,5 +13,6 @@ mod feeds;
 mod fixture;
 mod interrupt;
 mod newsroom;
+mod output_safety;
 mod serve;
 mod snapshots;

@@ -1,9 +1,9 @@
 //! Output files → disk: written to a staging folder beside the target as they are
 //! rendered, then swapped in.
 //!
-//! A failed or interrupted build never leaves a half-written site: the previous output
-//! stays exactly as it was until the new one is complete. On Linux the swap is one atomic
-//! `renameat2(RENAME_EXCHANGE)`; elsewhere it is two renames.
+//! A failed or interrupted build never leaves a half-written site, and never changes the
+//! live one: the previous output stays exactly as it was until the new one is complete
+//! ([`swap`] says how the two change places, and what else lives beside the output).
 //!
 //! Nothing is written twice and nothing is deleted to be made again, because on a busy
 //! file system new files and folders are what costs (each takes an inode, and the kernel
@@ -16,28 +16,36 @@
 //! - only the rest is written; then whatever the new site does not have is removed.
 //!
 //! Unchanged files therefore keep their modification time, so `rsync` and HTTP caches see
-//! that they did not change. Where links are not possible, files are written.
+//! that they did not change. Where links are not possible, files are written. Since the
+//! staging folder shares files with the live site, a file is never opened for writing
+//! where one exists: it is removed first, so no write can reach the live site through a
+//! link. Telling that a file is unchanged need not mean reading it: see [`manifest`].
 //!
-//! Telling that a file is unchanged need not mean reading it: after each build, a manifest
-//! beside the output (`.<output>.manifest`) records every file's size, inode, change time
-//! (which, unlike the modification time, no program can set) and XXH3-128 hash, and the
-//! previous one (`.<output>.previous.manifest`) describes the kept site. A file whose new bytes hash as recorded, and whose metadata on disk is
-//! still what was recorded, is the same file; any difference (a file edited by hand, a
-//! manifest lost or from another tree) falls back to comparing the bytes.
+//! Large files from the sources (a video in a statement folder) are never held in memory:
+//! [`Staging::copy`] streams them.
+
+mod manifest;
+pub mod stop;
+pub mod swap;
 
 use std::fs;
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use self::manifest::{Manifest, Stamp, manifest_path, read_manifest, stamp, write_manifest};
+pub use self::stop::Stop;
+use self::swap::{OutputLock, SwapMethod, spare_dir, staging_dir};
 use crate::error::{Error, Result};
-use crate::hash::{HashMap, HashSet};
+use crate::hash::HashSet;
 
 /// A new output being written beside the current one; dropped without
-/// [`commit`](Self::commit), it is removed and the current output stays.
+/// [`commit`](Self::commit), it is kept as the next build's starting point and the current
+/// output stays.
 #[derive(Debug)]
 pub struct Staging {
+    /// The output folder, [resolved](swap::resolve): links followed.
     out_dir: PathBuf,
     root: PathBuf,
     /// The current output, whose unchanged files are linked rather than written.
@@ -55,6 +63,10 @@ pub struct Staging {
     /// next one (nothing if its metadata could not be read). A reused staging folder's
     /// other files must go before the swap.
     put: Mutex<Vec<(String, Option<Stamp>)>>,
+    stop: Stop,
+    method: SwapMethod,
+    /// Held until the staging folder is swapped in or kept.
+    _lock: OutputLock,
 }
 
 /// Which recorded manifest describes a folder.
@@ -63,20 +75,6 @@ enum Recorded {
     Staging = 0,
     Previous = 1,
 }
-
-/// One file as a manifest records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    size: u64,
-    device: u64,
-    /// The inode's change time (seconds, nanoseconds).
-    ctime: (i64, i64),
-    inode: u64,
-    hash: u128,
-}
-
-/// Relative path → stamp.
-type Manifest = HashMap<String, Stamp>;
 
 /// What became of one file put: the index of its count in [`Staging::counts`].
 #[derive(Debug, Clone, Copy)]
@@ -97,23 +95,39 @@ pub struct WriteCounts {
     pub written: usize,
 }
 
+/// The content of one file to put: bytes in memory, or a file of the sources to copy.
+#[derive(Clone, Copy)]
+enum Data<'a> {
+    Bytes(&'a [u8]),
+    File(&'a Path),
+}
+
 impl Staging {
-    /// Starts a new output for `out_dir` (clearing staging folders of dead builds).
-    pub fn begin(out_dir: &Path) -> Result<Self> {
-        let parent = out_parent(out_dir);
+    /// Starts a new output for `out_dir`, swapped in the way the system allows.
+    pub fn begin(out_dir: &Path, stop: &Stop) -> Result<Self> {
+        Self::begin_with(out_dir, stop, SwapMethod::from_env())
+    }
+
+    /// Starts a new output for `out_dir` (links followed), unless a build must not
+    /// replace it (see [`swap`]) or another build is writing it; puts right what a build
+    /// killed in its swap left, and clears the staging folders of dead builds.
+    pub fn begin_with(out_dir: &Path, stop: &Stop, method: SwapMethod) -> Result<Self> {
+        let out_dir = swap::resolve(out_dir).map_err(|e| Error::io(out_dir, e))?;
+        let parent = swap::out_parent(&out_dir);
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        remove_stale_staging(parent, &out_name(out_dir));
-        let root = staging_dir(out_dir);
-        if root.exists() {
-            fs::remove_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+        let lock = OutputLock::acquire(&out_dir)?;
+        swap::recover(&out_dir)?;
+        swap::check_replaceable(&out_dir)?;
+        let root = staging_dir(&out_dir);
+        swap::remove_stale_staging(&out_dir, &root);
+        if fs::symlink_metadata(&root).is_ok() {
+            remove_entry(&root).map_err(|e| Error::io(&root, e))?;
         }
-        let spare = spare_dir(out_dir);
+        let spare = spare_dir(&out_dir);
         // Made under the interrupt's lock: an interrupt that came first leaves no folder
         // to appear after its handler removed it.
-        let interrupt = lock(&SWAPPED);
-        if stopped() {
-            return Err(interrupted(&root));
-        }
+        let mut state = stop.state();
+        stop.check(&root)?;
         let reused = match fs::symlink_metadata(&spare) {
             Ok(m) if m.is_dir() => fs::rename(&spare, &root).is_ok(),
             Ok(_) => {
@@ -125,15 +139,16 @@ impl Staging {
         if !reused {
             fs::create_dir(&root).map_err(|e| Error::io(&root, e))?;
         }
-        drop(interrupt);
-        let previous = fs::symlink_metadata(out_dir).is_ok_and(|m| m.is_dir()).then(|| out_dir.to_path_buf());
+        state.staging = Some(root.clone());
+        drop(state);
+        let previous = fs::symlink_metadata(&out_dir).is_ok_and(|m| m.is_dir()).then(|| out_dir.clone());
         let read = |yes: bool, path: PathBuf| if yes { read_manifest(&path) } else { Manifest::default() };
         let recorded = [
-            read(reused, manifest_path(out_dir, ".previous.manifest")),
-            read(previous.is_some(), manifest_path(out_dir, ".manifest")),
+            read(reused, manifest_path(&out_dir, ".previous.manifest")),
+            read(previous.is_some(), manifest_path(&out_dir, ".manifest")),
         ];
         Ok(Self {
-            out_dir: out_dir.to_path_buf(),
+            out_dir,
             root,
             previous,
             reused,
@@ -142,33 +157,30 @@ impl Staging {
             committed: false,
             recorded,
             put: Mutex::new(Vec::new()),
+            stop: stop.clone(),
+            method,
+            _lock: lock,
         })
     }
 
-    /// The stamp of `path` if it is the file recorded for `rel` in `which` and holds bytes
-    /// of `size` hashing to `hash`: then it holds those bytes, and need not be read.
-    fn recorded_as(&self, which: Recorded, rel: &str, path: &Path, size: usize, hash: u128) -> Option<Stamp> {
-        let recorded = self.recorded[which as usize].get(rel)?;
-        (recorded.size == size as u64 && recorded.hash == hash).then_some(())?;
-        let on_disk = stamp(&fs::symlink_metadata(path).ok().filter(fs::Metadata::is_file)?, hash);
-        (on_disk == *recorded).then_some(on_disk)
-    }
-
-    /// The stamp of `path` if it holds exactly `bytes` (which hash to `hash`): known from
-    /// the manifest `which` when it can be, else by reading the file.
-    fn holds(&self, which: Recorded, rel: &str, path: &Path, bytes: &[u8], hash: u128) -> Option<Stamp> {
-        self.recorded_as(which, rel, path, bytes.len(), hash)
-            .or_else(|| unchanged(path, bytes).map(|m| stamp(&m, hash)))
-    }
-
-    /// Notes that `rel` was put, and its stamp for the next build's manifest.
-    fn record(&self, rel: &str, stamp: Option<Stamp>) {
-        lock(&self.put).push((rel.to_owned(), stamp));
+    /// The output folder this staging folder replaces, links followed.
+    pub fn out_dir(&self) -> &Path {
+        &self.out_dir
     }
 
     /// Adds the file `rel` (a relative path with `/` separators). Safe to call from
     /// several threads at once.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.place(rel, Data::Bytes(bytes))
+    }
+
+    /// Adds the file `rel` as a copy of the file at `from`, streamed: a large file is
+    /// never held in memory.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        self.place(rel, Data::File(from))
+    }
+
+    fn place(&self, rel: &str, data: Data<'_>) -> Result<()> {
         // Slugs and file names are checked long before, but a path that could leave the
         // output folder is refused here too: nothing is ever written outside it.
         let safe = Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_)));
@@ -176,9 +188,7 @@ impl Staging {
             return Err(Error::io(rel, std::io::Error::other("refusing to write a path outside the output folder")));
         }
         let path = self.root.join(rel);
-        if stopped() {
-            return Err(interrupted(&path));
-        }
+        self.stop.check(&path)?;
         if let Some(dir) = path.parent() {
             let new = lock(&self.made).insert(dir.to_path_buf());
             // In a reused staging folder most folders exist; one that is a link or a file
@@ -187,9 +197,9 @@ impl Staging {
                 make_dirs(&self.root, dir).map_err(|e| Error::io(dir, e))?;
             }
         }
-        let hash = xxhash_rust::xxh3::xxh3_128(bytes);
+        let (size, hash) = data.size_and_hash()?;
         if self.reused {
-            let kept = self.holds(Recorded::Staging, rel, &path, bytes, hash);
+            let kept = self.holds(Recorded::Staging, rel, &path, data, size, hash);
             if kept.is_some() {
                 self.record(rel, kept);
                 return self.done(Done::Kept);
@@ -198,24 +208,43 @@ impl Staging {
         }
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
-            if self.holds(Recorded::Previous, rel, &old, bytes, hash).is_some() && fs::hard_link(&old, &path).is_ok() {
+            let same = self.holds(Recorded::Previous, rel, &old, data, size, hash).is_some();
+            if same && fs::hard_link(&old, &path).is_ok() {
                 // A new link changes the file's change time.
                 self.record(rel, fs::symlink_metadata(&path).ok().map(|m| stamp(&m, hash)));
                 return self.done(Done::Linked);
             }
         }
-        let mut file = match fs::File::create(&path) {
-            // Another thread may have claimed the folder and not made it yet.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                make_dirs(&self.root, path.parent().unwrap_or(&self.root)).map_err(|e| Error::io(&path, e))?;
-                fs::File::create(&path)
+        let mut file = create_fresh(&self.root, &path).map_err(|e| Error::io(&path, e))?;
+        match data {
+            Data::Bytes(bytes) => file.write_all(bytes).map_err(|e| Error::io(&path, e))?,
+            Data::File(from) => {
+                let mut source = fs::File::open(from).map_err(|e| Error::io(from, e))?;
+                std::io::copy(&mut source, &mut file).map_err(|e| Error::io(&path, e))?;
             }
-            other => other,
         }
-        .map_err(|e| Error::io(&path, e))?;
-        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
         self.record(rel, file.metadata().ok().map(|m| stamp(&m, hash)));
         self.done(Done::Written)
+    }
+
+    /// The stamp of `path` if it is the file recorded for `rel` in `which` and holds bytes
+    /// of `size` hashing to `hash`: then it holds those bytes, and need not be read.
+    fn recorded_as(&self, which: Recorded, rel: &str, path: &Path, size: u64, hash: u128) -> Option<Stamp> {
+        let recorded = self.recorded[which as usize].get(rel)?;
+        (recorded.size == size && recorded.hash == hash).then_some(())?;
+        let on_disk = stamp(&fs::symlink_metadata(path).ok().filter(fs::Metadata::is_file)?, hash);
+        (on_disk == *recorded).then_some(on_disk)
+    }
+
+    /// The stamp of `path` if it holds exactly what `data` holds (`size` bytes hashing to
+    /// `hash`): known from the manifest `which` when it can be, else by reading the file.
+    fn holds(&self, which: Recorded, rel: &str, path: &Path, data: Data<'_>, size: u64, hash: u128) -> Option<Stamp> {
+        self.recorded_as(which, rel, path, size, hash).or_else(|| unchanged(path, data).map(|m| stamp(&m, hash)))
+    }
+
+    /// Notes that `rel` was put, and its stamp for the next build's manifest.
+    fn record(&self, rel: &str, stamp: Option<Stamp>) {
+        lock(&self.put).push((rel.to_owned(), stamp));
     }
 
     fn done(&self, what: Done) -> Result<()> {
@@ -233,25 +262,30 @@ impl Staging {
     /// for the next build.
     pub fn commit(mut self) -> Result<()> {
         self.committed = true;
+        let current = manifest_path(&self.out_dir, ".manifest");
         let result = self.prune().and_then(|()| {
-            let mut swapped = lock(&SWAPPED);
-            if stopped() {
-                return Err(interrupted(&self.root));
+            // The manifest marks the output as a build's own (see `swap::check_replaceable`):
+            // it is there before the output is, even if this process dies in the swap.
+            if fs::symlink_metadata(&current).is_err() {
+                write_manifest(&current, &[]).map_err(|e| Error::io(&current, e))?;
             }
-            swap_in(&self.root, &self.out_dir)?;
-            *swapped = true;
+            let mut state = self.stop.state();
+            self.stop.check(&self.root)?;
+            swap::swap_in(&self.root, &self.out_dir, self.method)?;
+            state.swapped = true;
+            state.staging = None;
             Ok(())
         });
         if result.is_err() {
             // After an interrupt, its handler removes the staging folder.
-            if !stopped() {
+            if !self.stop.stopped() {
                 let _ = fs::remove_dir_all(&self.root);
             }
             return result;
         }
-        // The manifests are a shortcut, never needed: failing to write them fails nothing.
-        let (current, kept) =
-            (manifest_path(&self.out_dir, ".manifest"), manifest_path(&self.out_dir, ".previous.manifest"));
+        // The manifests are a shortcut: failing to write them fails nothing (an empty one
+        // is there already).
+        let kept = manifest_path(&self.out_dir, ".previous.manifest");
         if fs::symlink_metadata(spare_dir(&self.out_dir)).is_ok() {
             // The replaced site is kept: its manifest goes with it.
             let _ = fs::rename(&current, &kept);
@@ -301,8 +335,37 @@ impl Drop for Staging {
             // It is removed if it cannot be kept (after an interrupt, by the interrupt's
             // handler). Either way, what the last build recorded of it no longer holds.
             let _ = fs::remove_file(manifest_path(&self.out_dir, ".previous.manifest"));
-            if !stopped() {
-                let _ = keep_as_spare(&self.root, &spare_dir(&self.out_dir));
+            let mut state = self.stop.state();
+            if !self.stop.stopped() {
+                state.staging = None;
+                let _ = swap::keep_as_spare(&self.root, &spare_dir(&self.out_dir));
+            }
+        }
+    }
+}
+
+impl Data<'_> {
+    /// The size and XXH3-128 hash of the content (a file is read in chunks).
+    fn size_and_hash(self) -> Result<(u64, u128)> {
+        match self {
+            Data::Bytes(bytes) => Ok((bytes.len() as u64, xxhash_rust::xxh3::xxh3_128(bytes))),
+            Data::File(path) => {
+                let mut file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+                let mut size = 0;
+                with_buffer(|buffer| {
+                    loop {
+                        match file.read(buffer) {
+                            Ok(0) => return Ok((size, hasher.digest128())),
+                            Ok(n) => {
+                                hasher.update(&buffer[..n]);
+                                size += n as u64;
+                            }
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                            Err(e) => return Err(Error::io(path, e)),
+                        }
+                    }
+                })
             }
         }
     }
@@ -322,46 +385,22 @@ fn remove_entry(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Set once the build is interrupted: no file is written after that, and no swap happens.
-static STOPPED: AtomicBool = AtomicBool::new(false);
-
-/// Held while the new site is swapped in; true once it is. An interrupt and a swap take it
-/// in turn, so either the interrupt comes first and no swap follows, or the swap completes
-/// and the interrupt leaves the build to finish.
-static SWAPPED: Mutex<bool> = Mutex::new(false);
-
-/// For an interrupt (Ctrl-C): stops every write and removes the staging folder of
-/// `out_dir`, unless the new site is already swapped in. Render threads may still be
-/// finishing a file, so removal is retried until the folder is gone. Returns whether the
-/// build was stopped (the previous site stays); false means the new site is in place.
-pub fn stop_and_remove_staging(out_dir: &Path) -> bool {
-    {
-        let swapped = lock(&SWAPPED);
-        if *swapped {
-            return false;
+/// Creates the file at `path` new (`O_EXCL`): whatever is there is removed first, never
+/// opened, so a write cannot reach another file through a hard or symbolic link.
+fn create_fresh(root: &Path, path: &Path) -> std::io::Result<fs::File> {
+    let create = || fs::OpenOptions::new().write(true).create_new(true).open(path);
+    match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            remove_entry(path)?;
+            create()
         }
-        STOPPED.store(true, Ordering::SeqCst);
-    }
-    let staging = staging_dir(out_dir);
-    for _ in 0..200 {
-        match fs::remove_dir_all(&staging) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                std::thread::sleep(std::time::Duration::from_millis(5))
-            }
-            _ => break,
+        // Another thread may have claimed the folder and not made it yet.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            make_dirs(root, path.parent().unwrap_or(root))?;
+            create()
         }
+        other => other,
     }
-    true
-}
-
-/// Whether the build was interrupted; its errors since are the interrupt's doing.
-pub fn stopped() -> bool {
-    STOPPED.load(Ordering::SeqCst)
-}
-
-/// The error of a step refused because the build was interrupted.
-fn interrupted(path: &Path) -> Error {
-    Error::io(path, std::io::Error::from(std::io::ErrorKind::Interrupted))
 }
 
 /// `create_dir_all` for folders inside `root` that never creates `root` itself: once the
@@ -385,105 +424,77 @@ fn make_dirs(root: &Path, dir: &Path) -> std::io::Result<()> {
     }
 }
 
-/// The stamp of a file with these metadata and content hash.
-fn stamp(metadata: &fs::Metadata, hash: u128) -> Stamp {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        Stamp {
-            size: metadata.size(),
-            device: metadata.dev(),
-            ctime: (metadata.ctime(), metadata.ctime_nsec()),
-            inode: metadata.ino(),
-            hash,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        // Without inodes a file cannot be told from its replacement: never trusted.
-        let _ = (metadata, hash);
-        Stamp { size: u64::MAX, device: 0, ctime: (0, 0), inode: 0, hash: 0 }
-    }
-}
-
-/// `.<output>.manifest` and the like, beside the output.
-fn manifest_path(out_dir: &Path, suffix: &str) -> PathBuf {
-    out_parent(out_dir).join(format!(".{}{suffix}", out_name(out_dir)))
-}
-
-/// The first line of a manifest: its format.
-const MANIFEST_HEADER: &str = "undersigned manifest 2";
-
-/// Writes the stamps of `put` as a manifest: the header, then one line per file (hash,
-/// size, device, change time in seconds and nanoseconds, inode, path), through a
-/// temporary file.
-fn write_manifest(path: &Path, put: &[(String, Option<Stamp>)]) -> std::io::Result<()> {
-    use std::fmt::Write as _;
-    let mut text = String::with_capacity(put.len() * 120);
-    text.push_str(MANIFEST_HEADER);
-    text.push('\n');
-    for (rel, s) in put.iter().filter_map(|(rel, s)| Some((rel, s.as_ref()?))).filter(|(rel, _)| !rel.contains('\n')) {
-        let (hash, size, device, (secs, nanos), inode) = (s.hash, s.size, s.device, s.ctime, s.inode);
-        let _ = writeln!(text, "{hash:032x}\t{size}\t{device}\t{secs}\t{nanos}\t{inode}\t{rel}");
-    }
-    let temporary = path.with_extension("manifest-new");
-    fs::write(&temporary, text)?;
-    fs::rename(&temporary, path)
-}
-
-/// Reads a manifest; one that is missing or not in this format reads as empty, and a line
-/// that does not parse is left out (its file is then compared by its bytes).
-///
-/// A file changed in the same clock tick as the manifest was written could keep its
-/// change time; like git with its index, entries that are not older than the manifest
-/// are left out, so those files are compared by their bytes.
-fn read_manifest(path: &Path) -> Manifest {
-    let Ok(text) = fs::read_to_string(path) else { return Manifest::default() };
-    let Some(written) = fs::metadata(path).ok().and_then(|m| m.modified().ok()) else { return Manifest::default() };
-    let Ok(written) = written.duration_since(std::time::UNIX_EPOCH) else { return Manifest::default() };
-    let written = (i64::try_from(written.as_secs()).unwrap_or(i64::MAX), i64::from(written.subsec_nanos()));
-    let mut lines = text.lines();
-    if lines.next() != Some(MANIFEST_HEADER) {
-        return Manifest::default();
-    }
-    lines
-        .filter_map(|line| {
-            let mut fields = line.splitn(7, '\t');
-            let mut next = || fields.next();
-            let hash = u128::from_str_radix(next()?, 16).ok()?;
-            let size = next()?.parse().ok()?;
-            let device = next()?.parse().ok()?;
-            let ctime = (next()?.parse().ok()?, next()?.parse().ok()?);
-            let inode = next()?.parse().ok()?;
-            let stamp = Stamp { size, device, ctime, inode, hash };
-            (ctime < written).then(|| (next().map(str::to_owned), stamp))
-        })
-        .filter_map(|(rel, stamp)| Some((rel?, stamp)))
-        .collect()
-}
-
-/// The metadata of the regular file at `old` if it holds exactly `bytes` (read in chunks
-/// into a buffer kept per thread: no copy of the whole file is made).
-fn unchanged(old: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
-    use std::io::Read as _;
+/// Runs `f` with a 64 KiB buffer kept per thread.
+fn with_buffer<T>(f: impl FnOnce(&mut [u8]) -> T) -> T {
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
     }
+    BUFFER.with_borrow_mut(|buffer| f(buffer))
+}
+
+/// The metadata of the regular file at `old` if it holds exactly what `data` holds (both
+/// read in chunks: no copy of a whole file is made).
+fn unchanged(old: &Path, data: Data<'_>) -> Option<fs::Metadata> {
     let mut file = open_regular(old)?;
-    let metadata = file.metadata().ok().filter(|m| m.is_file() && m.len() == bytes.len() as u64)?;
-    let same = BUFFER.with_borrow_mut(|buffer| {
+    let metadata = file.metadata().ok().filter(fs::Metadata::is_file)?;
+    let same = match data {
+        Data::Bytes(bytes) => metadata.len() == bytes.len() as u64 && same_bytes(&mut file, bytes),
+        Data::File(from) => {
+            let mut source = fs::File::open(from).ok()?;
+            let size = source.metadata().ok()?.len();
+            let mut chunk = vec![0; 64 * 1024];
+            metadata.len() == size
+                && loop {
+                    match read_full(&mut source, &mut chunk) {
+                        Ok(0) => break same_bytes(&mut file, &[]),
+                        Ok(n) => {
+                            if !same_prefix(&mut file, &chunk[..n]) {
+                                break false;
+                            }
+                        }
+                        Err(_) => break false,
+                    }
+                }
+        }
+    };
+    same.then_some(metadata)
+}
+
+/// Whether what is left to read of `file` is exactly `bytes`.
+fn same_bytes(file: &mut fs::File, bytes: &[u8]) -> bool {
+    same_prefix(file, bytes) && with_buffer(|buffer| matches!(file.read(&mut buffer[..1]), Ok(0)))
+}
+
+/// Whether the next `bytes.len()` bytes of `file` are `bytes`.
+fn same_prefix(file: &mut fs::File, bytes: &[u8]) -> bool {
+    with_buffer(|buffer| {
         let mut rest = bytes;
-        loop {
-            match file.read(buffer) {
-                Ok(0) => return rest.is_empty(),
-                Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
+        while !rest.is_empty() {
+            let want = rest.len().min(buffer.len());
+            match file.read(&mut buffer[..want]) {
+                Ok(0) => return false,
+                Ok(n) if buffer[..n] == rest[..n] => rest = &rest[n..],
                 Ok(_) => return false,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(_) => return false,
             }
         }
-    });
-    same.then_some(metadata)
+        true
+    })
+}
+
+/// Reads until `buffer` is full or the file ends.
+fn read_full(file: &mut fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 /// Opens `path` for reading unless it is a symbolic link, without waiting if it is a pipe:
@@ -500,70 +511,6 @@ fn open_regular(path: &Path) -> Option<fs::File> {
     options.open(path).ok()
 }
 
-/// The staging folder a build of `out_dir` by this process uses (for cleanup on interrupt).
-pub fn staging_dir(out_dir: &Path) -> PathBuf {
-    out_parent(out_dir).join(format!(".{}.staging-{}", out_name(out_dir), std::process::id()))
-}
-
-/// Where the site replaced by the last build waits to become the next staging folder.
-fn spare_dir(out_dir: &Path) -> PathBuf {
-    out_parent(out_dir).join(format!(".{}.previous", out_name(out_dir)))
-}
-
-fn out_parent(out_dir: &Path) -> &Path {
-    out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
-}
-
-fn out_name(out_dir: &Path) -> String {
-    out_dir.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned())
-}
-
-fn swap_in(staging: &Path, out_dir: &Path) -> Result<()> {
-    if !out_dir.exists() {
-        return fs::rename(staging, out_dir).map_err(|e| Error::io(out_dir, e));
-    }
-    let spare = spare_dir(out_dir);
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        if renameat_with(CWD, staging, CWD, out_dir, RenameFlags::EXCHANGE).is_ok() {
-            // `staging` now holds the previous site: it is kept for the next build.
-            return keep_as_spare(staging, &spare);
-        }
-    }
-    let old = staging.with_extension("old");
-    fs::rename(out_dir, &old).map_err(|e| Error::io(out_dir, e))?;
-    fs::rename(staging, out_dir).map_err(|e| Error::io(out_dir, e))?;
-    keep_as_spare(&old, &spare)
-}
-
-/// Keeps the replaced site at `spare` for the next build, or removes it if that fails.
-fn keep_as_spare(old: &Path, spare: &Path) -> Result<()> {
-    if spare.exists() {
-        let _ = remove_entry(spare);
-    }
-    if fs::rename(old, spare).is_err() {
-        fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
-    }
-    Ok(())
-}
-
-/// Removes staging folders left by builds that were killed (their process is gone).
-fn remove_stale_staging(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.staging-");
-    let Ok(entries) = fs::read_dir(parent) else { return };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = file_name.strip_prefix(&prefix).map(|p| p.trim_end_matches(".old")) else { continue };
-        let alive = pid
-            .parse::<u32>()
-            .is_ok_and(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
-        if !alive {
-            let _ = fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,7 +518,7 @@ mod tests {
 
     /// Writes `site` to `out_dir`, as a build does.
     fn write_site(site: &Site, out_dir: &Path) -> Result<()> {
-        let staging = Staging::begin(out_dir)?;
+        let staging = Staging::begin(out_dir, &Stop::new())?;
         for (rel, bytes) in &site.files {
             staging.put(rel, bytes)?;
         }
@@ -592,7 +539,7 @@ mod tests {
         assert!(!out.join("old.txt").exists());
         assert_eq!(
             names_in(dir.path()),
-            [".public.manifest", ".public.previous", ".public.previous.manifest", "public"]
+            [".public.lock", ".public.manifest", ".public.previous", ".public.previous.manifest", "public"]
         );
     }
 
@@ -617,7 +564,7 @@ mod tests {
         // The next build starts from the kept site and links from the output. The two share
         // their files (links), so `a` and `b` changed in both and are written; `c` is linked
         // from the output; only `d` is kept.
-        let staging = Staging::begin(&out).unwrap();
+        let staging = Staging::begin(&out, &Stop::new()).unwrap();
         for (rel, text) in files {
             staging.put(rel, text.as_bytes()).unwrap();
         }
@@ -645,28 +592,13 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(30));
             write_site(&site(&[("a.html", "aaaa")]), &out).unwrap();
         }
-        let staging = Staging::begin(&out).unwrap();
+        let staging = Staging::begin(&out, &Stop::new()).unwrap();
         let path = staging.root.join("a.html");
         let hash = xxhash_rust::xxh3::xxh3_128(b"aaaa");
         assert!(staging.recorded_as(Recorded::Staging, "a.html", &path, 4, hash).is_some());
         assert!(staging.recorded_as(Recorded::Staging, "a.html", &path, 4, hash ^ 1).is_none());
         assert!(staging.recorded_as(Recorded::Previous, "a.html", &out.join("a.html"), 4, hash).is_some());
         drop(staging);
-    }
-
-    #[test]
-    fn entries_not_older_than_their_manifest_are_not_trusted() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".public.manifest");
-        let stamp = |secs| Stamp { size: 1, device: 1, ctime: (secs, 0), inode: 1, hash: 1 };
-        write_manifest(
-            &path,
-            &[("old.html".to_owned(), Some(stamp(1))), ("new.html".to_owned(), Some(stamp(i64::MAX)))],
-        )
-        .unwrap();
-        let read = read_manifest(&path);
-        assert_eq!(read.keys().collect::<Vec<_>>(), ["old.html"]);
-        assert_eq!(read["old.html"], stamp(1));
     }
 
     #[test]
@@ -678,6 +610,25 @@ mod tests {
         }
         assert!(!dir.path().join("escape.html").exists());
         assert!(!dir.path().join("public").exists());
+    }
+
+    #[test]
+    fn a_write_never_reaches_the_live_site_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&site(&[("robots.txt", "live")]), &out).unwrap();
+        // A new staging folder (no kept site): the unchanged file is linked from the output.
+        let staging = Staging::begin(&out, &Stop::new()).unwrap();
+        staging.put("robots.txt", b"live").unwrap();
+        assert_eq!(staging.counts(), WriteCounts { kept: 0, linked: 1, written: 0 });
+        // A second write to the path replaces the link, never writes through it.
+        staging.put("robots.txt", b"changed").unwrap();
+        staging.copy("robots.txt", &dir.path().join("public/robots.txt")).unwrap();
+        let source = dir.path().join("source.txt");
+        fs::write(&source, "copied").unwrap();
+        staging.copy("robots.txt", &source).unwrap();
+        drop(staging);
+        assert_eq!(fs::read_to_string(out.join("robots.txt")).unwrap(), "live");
     }
 
     #[test]
@@ -718,7 +669,7 @@ mod tests {
 
         // The second build links from the first; the first is kept beside the output.
         let second = [("same.html", "same"), ("size.html", "xyz"), ("grew.html", "ab"), ("new.html", "n")];
-        let staging = Staging::begin(&out).unwrap();
+        let staging = Staging::begin(&out, &Stop::new()).unwrap();
         for (rel, text) in second {
             staging.put(rel, text.as_bytes()).unwrap();
         }
@@ -733,7 +684,7 @@ mod tests {
         // The third starts from the first's folder: what it has that the new site does
         // not is removed, a file where a folder must be goes, and nothing else is touched.
         let third = [("same.html", "same"), ("size.html", "xyz"), ("new.html", "n2"), ("grew.html/index.html", "d")];
-        let staging = Staging::begin(&out).unwrap();
+        let staging = Staging::begin(&out, &Stop::new()).unwrap();
         assert!(!dir.path().join(".public.previous").exists());
         for (rel, text) in third {
             staging.put(rel, text.as_bytes()).unwrap();
@@ -776,7 +727,7 @@ mod tests {
     fn files_put_from_several_threads_into_new_folders_all_arrive() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let staging = Staging::begin(&out).unwrap();
+        let staging = Staging::begin(&out, &Stop::new()).unwrap();
         // Four threads put files into the same new folders at once: a thread that finds a
         // folder claimed by another must not fail because it is not made yet.
         std::thread::scope(|scope| {
@@ -811,17 +762,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write_site(&site(&[("index.html", "old")]), &out).unwrap();
-        let staging = Staging::begin(&out).unwrap();
+        let staging = Staging::begin(&out, &Stop::new()).unwrap();
         staging.put("index.html", b"new").unwrap();
         drop(staging);
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert_eq!(
             names_in(dir.path()),
-            [".public.manifest", ".public.previous", "public"],
+            [".public.lock", ".public.manifest", ".public.previous", "public"],
             "what was written waits for the next build"
         );
         // Which starts from it and ends with exactly the files it puts.
-        let staging = Staging::begin(&out).unwrap();
+        let staging = Staging::begin(&out, &Stop::new()).unwrap();
         staging.put("other.html", b"other").unwrap();
         staging.commit().unwrap();
         assert_eq!(snapshot(&out), [("other.html".to_owned(), "other".to_owned())].into());
