@@ -16,7 +16,7 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the site into the output folder (by default <root>/public).
+    /// Build the site into the output folder (by default ROOT/public).
     Build(BuildArgs),
     /// Check everything a build checks, and write nothing.
     Check(CheckArgs),
@@ -68,7 +68,7 @@ pub enum SignatoriesCommand {
 pub struct ImportArgs {
     /// The CSV file (UTF-8; a BOM and CRLF line ends are fine).
     pub file: PathBuf,
-    /// The statement folder the signers join (content/statements/<name>).
+    /// The statement folder the signers join (content/statements/NAME).
     #[arg(long, value_name = "DIR")]
     pub statement: PathBuf,
     /// Show what would change, and change nothing.
@@ -117,7 +117,7 @@ pub struct BuildArgs {
     /// The site's folder.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Where to write the site (default: <root>/public).
+    /// Where to write the site (default: ROOT/public).
     #[arg(long)]
     pub output: Option<PathBuf>,
     /// Publish under another address than site.yaml's base_url.

@@ -1,6 +1,6 @@
 //! undersigned: a static site generator for coalitions that publish joint statements.
 //!
-//! A build is four stages, each a function over owned data; only the ends touch the disk:
+//! A build is five stages, each a function over owned data; only the ends touch the disk:
 //!
 //! 1. [`load::load`] reads every file of the site into a [`load::SourceTree`];
 //! 2. [`parse::parse`] turns it into a typed, cross-checked [`model::Corpus`], or returns

@@ -225,7 +225,7 @@ pub fn normalise_name(name: &str) -> String {
     fold_accents(name).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The host and path of an address: "https://www.Example.org/" → "example.org".
+/// The host and path of an address: `https://www.Example.org/` → `example.org`.
 pub fn normalise_url(url: &str) -> String {
     let lower = url.trim().to_lowercase();
     let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);

@@ -1,7 +1,8 @@
 //! Plain data shared by `parse` and `render`: the typed, cross-checked site.
 //!
 //! Everything here is resolved: ids are checked, dates are instants, signers are looked
-//! up once. Nothing here knows about files or serde.
+//! up once. Nothing here reads files or YAML; a few types derive `Serialize` for the data
+//! files and templates that print them.
 
 pub mod country;
 

@@ -30,41 +30,60 @@ pub struct SignerRecord<'a> {
 /// `statement.json`.
 #[derive(Debug, serde::Serialize)]
 pub struct StatementRecord<'a> {
+    /// Corrections made since publication, oldest first.
     pub corrections: Vec<CorrectionRecord<'a>>,
+    /// When it last changed (RFC 3339).
     pub date_modified: &'a str,
+    /// When it was published (RFC 3339).
     pub date_published: &'a str,
+    /// Its id (the statement folder's name).
     pub id: &'a str,
+    /// The language of this version.
     pub lang: &'a str,
+    /// Every language version, this one included.
     pub languages: &'a [VersionRecord<'a>],
+    /// Its notes, numbered as on the page.
     pub notes: &'a [NoteRecord<'a>],
     /// [`SignerData::json`] of each signer.
     pub signatories: Vec<&'a RawValue>,
+    /// Its summary, if it has one.
     pub summary: Option<&'a str>,
+    /// Its tags.
     pub tags: &'a [String],
+    /// Its title in this language.
     pub title: &'a str,
+    /// Its absolute address.
     pub url: &'a str,
 }
 
 /// A correction in `statement.json`.
 #[derive(Debug, serde::Serialize)]
 pub struct CorrectionRecord<'a> {
+    /// The day of the correction (YYYY-MM-DD).
     pub date: String,
+    /// What was corrected.
     pub note: &'a str,
 }
 
 /// A language version of a statement.
 #[derive(Debug, serde::Serialize)]
 pub struct VersionRecord<'a> {
+    /// The language of this version.
     pub lang: &'a str,
+    /// Its title in this language.
     pub title: Option<&'a str>,
+    /// Its absolute address.
     pub url: String,
 }
 
 /// A note as plain text, with the addresses it cites.
 #[derive(Debug, serde::Serialize)]
 pub struct NoteRecord<'a> {
+    /// The note's number on the page.
     pub number: usize,
+    /// The note's text, without markup.
     pub text: &'a str,
+    /// The addresses the note cites.
     pub urls: &'a [String],
 }
 
@@ -78,34 +97,50 @@ impl<'a> NoteRecord<'a> {
 /// The JSON-LD of a statement page: a schema.org `Article`.
 #[derive(Debug, serde::Serialize)]
 pub struct Article<'a> {
+    /// Always `https://schema.org`.
     #[serde(rename = "@context")]
     pub context: &'static str,
+    /// Its node id in the JSON-LD graph: the page's absolute address.
     #[serde(rename = "@id")]
     pub id: &'a str,
+    /// The schema.org type.
     #[serde(rename = "@type")]
     pub kind: &'static str,
     /// [`SignerData::ld`] of each signer.
     pub author: Vec<&'a RawValue>,
+    /// The sources its notes cite.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub citation: Vec<Citation<'a>>,
+    /// Its corrections.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub correction: Vec<ArticleCorrection<'a>>,
+    /// When it last changed (RFC 3339).
     #[serde(rename = "dateModified")]
     pub date_modified: &'a str,
+    /// When it was published (RFC 3339).
     #[serde(rename = "datePublished")]
     pub date_published: &'a str,
+    /// Its summary.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<&'a str>,
+    /// Its title.
     pub headline: &'a str,
+    /// Its language.
     #[serde(rename = "inLanguage")]
     pub in_language: &'a str,
+    /// Its tags.
     pub keywords: &'a [String],
+    /// The page it is the main entity of (its address).
     #[serde(rename = "mainEntityOfPage")]
     pub main_entity_of_page: &'a str,
+    /// The site, as publisher.
     pub publisher: Publisher<'a>,
+    /// The original, when this is a translation.
     #[serde(rename = "translationOfWork", skip_serializing_if = "Option::is_none")]
     pub translation_of_work: Option<Vec<ArticleVersion<'a>>>,
+    /// Its absolute address.
     pub url: &'a str,
+    /// Its translations, when this is the original.
     #[serde(rename = "workTranslation", skip_serializing_if = "Option::is_none")]
     pub work_translation: Option<Vec<ArticleVersion<'a>>>,
 }
@@ -113,39 +148,52 @@ pub struct Article<'a> {
 /// A source a statement cites.
 #[derive(Debug, serde::Serialize)]
 pub struct Citation<'a> {
+    /// The schema.org type.
     #[serde(rename = "@type")]
     pub kind: &'static str,
+    /// The name shown.
     pub name: &'a str,
+    /// Its absolute address.
     pub url: &'a str,
 }
 
 /// A correction, as schema.org has it.
 #[derive(Debug, serde::Serialize)]
 pub struct ArticleCorrection<'a> {
+    /// The schema.org type.
     #[serde(rename = "@type")]
     pub kind: &'static str,
+    /// When it was published (RFC 3339).
     #[serde(rename = "datePublished")]
     pub date_published: String,
+    /// The note's text, without markup.
     pub text: &'a str,
 }
 
 /// The site as publisher.
 #[derive(Debug, serde::Serialize)]
 pub struct Publisher<'a> {
+    /// The schema.org type.
     #[serde(rename = "@type")]
     pub kind: &'static str,
+    /// The name shown.
     pub name: &'a str,
+    /// Its absolute address.
     pub url: String,
 }
 
 /// Another language version of an article.
 #[derive(Debug, serde::Serialize)]
 pub struct ArticleVersion<'a> {
+    /// The schema.org type.
     #[serde(rename = "@type")]
     pub kind: &'static str,
+    /// Its title.
     pub headline: Option<&'a str>,
+    /// Its language.
     #[serde(rename = "inLanguage")]
     pub in_language: &'a str,
+    /// Its absolute address.
     pub url: &'a str,
 }
 

@@ -1,5 +1,5 @@
-//! RSS 2.0, Atom 1.0 and JSON Feed 1.1 per language, written here (every text escaped or
-//! in CDATA) and by serde, never by templates, so they are always well-formed: the tests
+//! RSS 2.0, Atom 1.0 and JSON Feed 1.1 per language, written here directly (every text
+//! escaped or in CDATA; JSON laid out as serde_json would), never by templates, so they are always well-formed: the tests
 //! read them back with feed-rs, and CI with feedparser and xmllint.
 //!
 //! An entry carries both the summary and the full text. The full text is the statement

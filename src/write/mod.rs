@@ -19,7 +19,7 @@
 //! that they did not change. Where links are not possible, files are written. Since the
 //! staging folder shares files with the live site, a file is never opened for writing
 //! where one exists: it is removed first, so no write can reach the live site through a
-//! link. Telling that a file is unchanged need not mean reading it: see [`manifest`].
+//! link. Telling that a file is unchanged need not mean reading it: see the `manifest` module.
 //!
 //! Large files from the sources (a video in a statement folder) are never held in memory:
 //! [`Staging::copy`] streams them.

@@ -6,8 +6,8 @@
 //! - `.public.lock`: held by the build writing `public`, so two builds never meet;
 //! - `.public.staging-<pid>`: the new site while it is written;
 //! - `.public.previous`: the site the last build replaced, the next staging folder;
-//! - `.public.old`: only for a moment, in the swap by two renames (see [`swap_in`]);
-//! - `.public.manifest` and `.public.previous.manifest` (see [`super::manifest`]).
+//! - `.public.old`: only for a moment, in the swap by two renames (see `swap_in`);
+//! - `.public.manifest` and `.public.previous.manifest` (see the `manifest` module).
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};

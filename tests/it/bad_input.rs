@@ -5,22 +5,104 @@ use std::fs;
 
 use crate::fixture::{Fixture, fixtures, snapshot_tree};
 
+/// One test per folder of `tests/fixtures/bad/`, named after it with `_` for `-`, so that
+/// `cargo test bad_input::footnote_undefined` runs one case. A new folder needs its line
+/// here; [`every_fixture_folder_has_its_test`] says so.
+macro_rules! bad_inputs {
+    ($($case:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $case() {
+                reported_where_it_is_and_changes_nothing(&stringify!($case).replace('_', "-"));
+            }
+        )*
+
+        /// The cases above, by folder name.
+        const CASES: &[&str] = &[$(stringify!($case)),*];
+    };
+}
+
+bad_inputs!(
+    correction_bad_date,
+    embargo_bad_instant,
+    empty_language_file,
+    empty_statement_yaml,
+    folder_name_not_a_slug,
+    footnote_duplicate,
+    footnote_undefined,
+    front_matter_missing,
+    front_matter_tab,
+    front_matter_unclosed,
+    front_matter_unclosed_quote,
+    front_matter_unknown_key,
+    front_matter_wrong_type,
+    language_not_in_site,
+    link_broken_fragment,
+    link_broken_internal,
+    link_to_embargoed_statement,
+    many_errors_in_one_run,
+    not_utf8,
+    page_slug_reserved,
+    pdf_missing_file,
+    policy_missing_translation_error,
+    registry_bad_country,
+    registry_data_url,
+    registry_duplicate_id,
+    registry_javascript_url,
+    registry_missing_name,
+    registry_unknown_kind,
+    signer_late_without_since,
+    signer_listed_twice,
+    signer_since_bad_date,
+    signer_unknown_id,
+    site_bad_language,
+    site_bad_policy,
+    site_bad_press_email,
+    site_base_url_not_http,
+    site_unknown_key,
+    site_unknown_timezone,
+    slug_duplicate,
+    slug_invalid,
+    slug_uppercase,
+    slug_with_dots,
+    slug_with_slash,
+    slug_with_space,
+    statement_impossible_date,
+    statement_no_language_file,
+    statement_no_statement_yaml,
+    statement_signatories_not_a_list,
+    statement_unknown_key,
+    statement_wrong_type,
+    theme_i18n_broken_yaml,
+    theme_template_blocks_not_in_parent,
+    theme_template_render_error,
+    theme_template_syntax,
+    theme_template_unknown_filter,
+    yaml_bad_indentation,
+    yaml_duplicate_key,
+    yaml_unclosed_quote_in_statement,
+);
+
 #[test]
-fn every_bad_input_is_reported_where_it_is_and_changes_nothing() {
-    let mut cases: Vec<_> =
-        fs::read_dir(fixtures().join("bad")).expect("bad fixtures").map(|e| e.expect("entry").path()).collect();
+fn every_fixture_folder_has_its_test() {
+    let mut folders: Vec<String> = fs::read_dir(fixtures().join("bad"))
+        .expect("bad fixtures")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().replace('-', "_"))
+        .collect();
+    folders.sort();
+    let mut cases: Vec<String> = CASES.iter().map(|c| (*c).to_owned()).collect();
     cases.sort();
-    assert!(cases.len() >= 25, "only {} cases", cases.len());
-    let mut failures = Vec::new();
-    for case in &cases {
-        let name = case.file_name().expect("name").to_string_lossy().into_owned();
-        let expected = fs::read_to_string(case.join("expected.txt")).expect("expected.txt");
-        let problems = fails_cleanly(|site| site.overlay(case).remove("expected.txt"), &expected);
-        if let Err(problems) = problems {
-            failures.push(format!("{name}:\n{problems}"));
-        }
+    assert_eq!(folders, cases, "tests/fixtures/bad/ and the list in bad_inputs! differ");
+}
+
+/// The case in `tests/fixtures/bad/<name>/`: the exact diagnostics of its `expected.txt`,
+/// exit status 1, and `public/` as it was.
+fn reported_where_it_is_and_changes_nothing(name: &str) {
+    let case = fixtures().join("bad").join(name);
+    let expected = fs::read_to_string(case.join("expected.txt")).expect("expected.txt");
+    if let Err(problems) = fails_cleanly(|site| site.overlay(&case).remove("expected.txt"), &expected) {
+        panic!("the case {name} failed:\n{problems}");
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }
 
 /// Builds the base site, changes it with `change`, builds again, and checks the second
