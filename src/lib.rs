@@ -102,14 +102,14 @@ fn prepare(options: &BuildOptions) -> Result<(load::SourceTree, model::Corpus, r
 
 /// Where `build` and `check` send each rendered file: its links are noted for the checks,
 /// and `build` writes it to the staging folder at once. No page is kept in memory.
-struct Output<'a> {
+struct BuildSink<'a> {
     scope: &'a links::LinkScope<'a>,
     keep_external: bool,
     staging: Option<&'a write::Staging>,
     index: std::sync::Mutex<links::LinkIndex<'static>>,
 }
 
-impl render::Sink for Output<'_> {
+impl render::Sink for BuildSink<'_> {
     fn put(&self, _owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<()> {
         let page = path.ends_with(".html").then(|| links::PageLinks::scan(&bytes, self.scope, self.keep_external));
         if let Some(staging) = self.staging {
@@ -140,7 +140,7 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Repor
     let (tree, corpus, theme, render_options) = prepare(options)?;
     let mut timer = StageTimer::from_env();
     let scope = links::LinkScope::of(&corpus, &tree, &render_options);
-    let output = Output {
+    let output = BuildSink {
         scope: &scope,
         keep_external: options.external.is_some(),
         staging,
@@ -159,6 +159,7 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Repor
     warnings.extend(links::check_hreflang(&index, &scope.base_url));
     timer.lap("links");
     warnings.extend(corpus.warnings.clone());
+    warnings.extend(theme.warnings.clone());
     if staging.is_none() {
         warnings.extend(unused_signatories(&corpus));
     }

@@ -80,18 +80,20 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
     (
         "partials/signer.html",
         &[(
-            "o",
+            "signer",
             "one signer on a statement page: a row of `statement.organizations` or \
              `statement.individuals`, without `html`. A partial receives `lang`, `t` and its row only; \
-             it is rendered once per signer and language, and again for a row with `since`",
+             it is rendered once per signer and language, and again for a row with `since`. \
+             (Called `o` in earlier versions, which still works, with a warning, for one more release.)",
         )],
     ),
     (
         "partials/signed.html",
         &[(
-            "s",
+            "statement",
             "one statement on a signer's page: a row of `signer.html`'s `statements`, without `html`; \
-             rendered once per statement and language, and again for a row with `since`",
+             rendered once per statement and language, and again for a row with `since`. \
+             (Called `s` in earlier versions, which still works, with a warning, for one more release.)",
         )],
     ),
 ];

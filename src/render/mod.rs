@@ -50,7 +50,7 @@ pub struct RenderOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Site {
     /// File contents by path; shared, so a preview can keep most of a site between builds.
-    pub files: BTreeMap<String, Bytes>,
+    pub files: BTreeMap<String, FileBytes>,
     /// How many HTML pages there are.
     pub pages: usize,
     /// How many languages.
@@ -70,7 +70,7 @@ impl Site {
 
 /// The content of one output file, shared (an `Arc<Vec>`, so a rendered page moves in
 /// without a copy).
-pub type Bytes = Arc<Vec<u8>>;
+pub type FileBytes = Arc<Vec<u8>>;
 
 /// A previous render to build on, and what to render again on top of it.
 #[derive(Debug, Clone, Copy)]
@@ -252,7 +252,7 @@ pub fn render_into(
         (Some(Scope::Statement { .. }), _) => false,
         (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap),
     });
-    let ctx = pages::Shared::new(theme, &urls, &plan, options);
+    let ctx = pages::Renderer::new(theme, &urls, &plan, options);
     // Each feed holds the full text of every statement it lists: one feed at a time, on
     // one thread, while the others render the pages.
     let feed_langs: Vec<&Lang> = jobs

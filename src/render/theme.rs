@@ -40,9 +40,23 @@ pub struct Theme {
     pub static_files: Vec<BinaryFile>,
     /// Where each template came from, by template name, for messages.
     paths: BTreeMap<String, PathBuf>,
+    /// Partials of the site's theme that still use a row's old name (see [`LEGACY_NAMES`]).
+    legacy: Vec<(&'static str, &'static str)>,
+    /// What the theme should change, though it works as it is.
+    pub warnings: Diagnostics,
 }
 
+/// The names partials gave their row before they had real ones: partial, old name, new
+/// name. The old names keep working for one release, with a warning.
+const LEGACY_NAMES: [(&str, &str, &str); 2] =
+    [("partials/signer.html", "o", "signer"), ("partials/signed.html", "s", "statement")];
+
 impl Theme {
+    /// The row's old name in `partial`, if the theme's version of it still uses it.
+    pub fn legacy_name(&self, partial: &str) -> Option<&'static str> {
+        self.legacy.iter().find(|(p, _)| *p == partial).map(|(_, old)| *old)
+    }
+
     /// The file a template came from (the override on disk, or the built-in default).
     pub fn path_of(&self, template: &str) -> PathBuf {
         self.paths.get(template).cloned().unwrap_or_else(|| PathBuf::from(template))
@@ -120,9 +134,30 @@ pub fn load_theme(tree: &SourceTree, site: &SiteConfig) -> Result<Theme, Diagnos
         .filter_map(|(rel, f)| rel.strip_prefix("templates/").map(|name| (name.to_owned(), f.shown_as.clone())))
         .collect();
     match tera {
-        Some(tera) if !diagnostics.has_errors() => Ok(Theme { tera, i18n, static_files, paths }),
+        Some(tera) if !diagnostics.has_errors() => {
+            let (legacy, warnings) = legacy_names(&tera, &paths);
+            Ok(Theme { tera, i18n, static_files, paths, legacy, warnings })
+        }
         _ => Err(diagnostics),
     }
+}
+
+/// The partials that use a row's old name, and a warning for each.
+fn legacy_names(tera: &Tera, paths: &BTreeMap<String, PathBuf>) -> (Vec<(&'static str, &'static str)>, Diagnostics) {
+    let mut legacy = Vec::new();
+    let mut warnings = Diagnostics::new();
+    for (partial, old, new) in LEGACY_NAMES {
+        let uses_old = tera.get_template_variables(partial).is_ok_and(|vars| vars.contains(old));
+        if uses_old {
+            legacy.push((partial, old));
+            let at = SourceLocation::file(paths.get(partial).cloned().unwrap_or_default());
+            warnings.push(
+                Diagnostic::warning(at, format!("`{old}` is now called `{new}` in {partial}"))
+                    .with_hint(format!("write `{new}.` for `{old}.`: `{old}` will stop working in the next release")),
+            );
+        }
+    }
+    (legacy, warnings)
 }
 
 fn compile_templates(files: &BTreeMap<String, ThemeFile>, diagnostics: &mut Diagnostics) -> Option<Tera> {

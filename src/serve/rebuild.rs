@@ -68,6 +68,7 @@ impl Rebuilder {
         };
         let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &self.options, None);
         diagnostics.extend(corpus.warnings.clone());
+        diagnostics.extend(theme.warnings.clone());
         if diagnostics.has_errors() {
             return Ok(self.failed(diagnostics));
         }

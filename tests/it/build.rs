@@ -127,16 +127,38 @@ fn one_template_can_be_overridden() {
 }
 
 #[test]
+fn the_old_names_of_partial_rows_still_work_with_a_warning() {
+    let site = Fixture::base()
+        .file("themes/default/templates/partials/signer.html", "<li class=\"old\">{{ o.name }}</li>\n")
+        .file("themes/default/templates/partials/signed.html", "<li class=\"old\">{{ s.title }}</li>\n");
+    let run = site.build_ok();
+    for line in [
+        "themes/default/templates/partials/signer.html:1:1: warning: `o` is now called `signer` in partials/signer.html",
+        "themes/default/templates/partials/signed.html:1:1: warning: `s` is now called `statement` in partials/signed.html",
+    ] {
+        assert!(run.stderr.lines().any(|l| l == line), "expected the line {line:?} in:\n{}", run.stderr);
+    }
+    let page = site.output("en/statements/sample/index.html");
+    assert!(page.contains("<li class=\"old\">Nordic Example Fund</li>"), "expected the old partial's row in:\n{page}");
+    let signer = site.output("en/signatories/nordic-example/index.html");
+    assert!(
+        signer.contains("<li class=\"old\">A Sample Statement</li>"),
+        "expected the old partial's row in:\n{signer}"
+    );
+}
+
+#[test]
 fn a_row_partial_can_be_overridden_and_its_errors_are_located() {
     let site = Fixture::base().file(
         "themes/default/templates/partials/signer.html",
-        "<li class=\"mine\">{{ o.name }} ({{ o.country }})</li>\n",
+        "<li class=\"mine\">{{ signer.name }} ({{ signer.country }})</li>\n",
     );
-    site.build_ok();
+    let run = site.build_ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     let page = site.output("en/statements/sample/index.html");
     assert!(page.contains("\n<li class=\"mine\">Nordic Example Fund (NO)</li>\n"), "{page}");
 
-    let broken = site.file("themes/default/templates/partials/signer.html", "<li>\n{{ o.name | nope }}</li>\n");
+    let broken = site.file("themes/default/templates/partials/signer.html", "<li>\n{{ signer.name | nope }}</li>\n");
     let run = broken.run(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.stderr.contains("partials/signer.html:2:"), "{}", run.stderr);

@@ -4,12 +4,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::{PageContext, Shared};
+use super::{PageContext, Renderer};
 use crate::error::Diagnostic;
 use crate::model::{Lang, Signatory, SignatoryKind};
 use crate::render::urls::Urls;
 
-impl Shared<'_> {
+impl Renderer<'_> {
     /// The signer directory: every signer of a public statement, organisations and
     /// individuals apart, grouped by country (in the reader's alphabet).
     pub(super) fn directory(&self, lang: &Lang) -> PageContext {

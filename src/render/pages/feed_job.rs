@@ -1,6 +1,6 @@
 //! A language's feeds: which statements, and each entry's full text.
 
-use super::Shared;
+use super::Renderer;
 use crate::error::Error;
 use crate::model::{Lang, Statement, Translation};
 use crate::render::feeds::{self, FeedEntry, FeedMeta};
@@ -9,7 +9,7 @@ use crate::render::i18n::I18n;
 use crate::render::plan::last_change;
 use crate::render::urls::Urls;
 
-impl Shared<'_> {
+impl Renderer<'_> {
     /// The three feeds of one language: statements written in it, newest first. Each is
     /// handed to `emit` as soon as it is written, so only one is in memory at a time.
     pub fn feeds(&self, lang: &Lang, emit: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Error>) -> Result<(), Error> {

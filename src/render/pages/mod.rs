@@ -35,8 +35,8 @@ pub const FEEDS: [(&str, &str, &str); 3] = [
     ("feed.json", "application/feed+json", "json_feed"),
 ];
 
-/// What every job shares.
-pub struct Shared<'a> {
+/// Renders jobs: what every job shares (the theme, the plan, rows shown on many pages).
+pub struct Renderer<'a> {
     corpus: &'a Corpus,
     theme: &'a Theme,
     urls: &'a Urls,
@@ -84,11 +84,11 @@ struct Partial {
 }
 
 /// One signer on a statement page.
-const SIGNER_ROW: Partial = Partial { template: "partials/signer.html", name: "o" };
+const SIGNER_ROW: Partial = Partial { template: "partials/signer.html", name: "signer" };
 /// One statement on a signer's page.
-const SIGNED_ROW: Partial = Partial { template: "partials/signed.html", name: "s" };
+const SIGNED_ROW: Partial = Partial { template: "partials/signed.html", name: "statement" };
 
-/// See [`Shared::rows`]. Rows are template values, so a page shares them rather than
+/// See [`Renderer::rows`]. Rows are template values, so a page shares them rather than
 /// building its own copies.
 #[derive(Default)]
 struct Rows<'a> {
@@ -102,7 +102,7 @@ struct Rows<'a> {
 /// Files produced by one job: path and content.
 pub type Files = Vec<(String, Vec<u8>)>;
 
-impl<'a> Shared<'a> {
+impl<'a> Renderer<'a> {
     /// Prepares what jobs share (one collator per language).
     pub fn new(theme: &'a Theme, urls: &'a Urls, plan: &'a Plan<'a>, options: &'a RenderOptions) -> Self {
         let corpus = plan.corpus;
@@ -180,6 +180,9 @@ impl<'a> Shared<'a> {
             context.insert("lang", lang.as_str());
             context.insert_value("t", self.shared_values[lang].0.clone());
             context.insert_value(partial.name, values.clone());
+            if let Some(old) = self.theme.legacy_name(partial.template) {
+                context.insert_value(old, values.clone());
+            }
             let mut html = Vec::with_capacity(512);
             self.theme
                 .tera
@@ -211,7 +214,7 @@ impl<'a> Shared<'a> {
         Diagnostic::error(at, format!("the template failed while rendering {page}: {message}"))
     }
 
-    /// Renders one job to its output files (the feeds have [`Shared::feeds`]).
+    /// Renders one job to its output files (the feeds have [`Renderer::feeds`]).
     pub fn render(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
         match job {
             Job::Sitemap => Ok(sitemap::files(self.plan, self.urls)),

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use super::{PageContext, Shared, template_map};
+use super::{PageContext, Renderer, template_map};
 use crate::error::Diagnostic;
 use crate::model::{Lang, Signatory, SignatoryKind, Signer, Statement, Translation};
 use crate::render::data::{self, SignerData, SignerRecord};
@@ -11,7 +11,7 @@ use crate::render::html::{note_id, notes_heading_id, reference_ids};
 use crate::render::plan::{Version, last_change};
 use crate::render::urls::Urls;
 
-impl<'a> Shared<'a> {
+impl<'a> Renderer<'a> {
     pub(super) fn statement(&self, statement: &Statement, lang: &Lang, page: &str) -> Result<PageContext, Diagnostic> {
         let t: &Translation = &statement.translations[lang];
         let strings = self.t(lang);
