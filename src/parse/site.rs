@@ -36,9 +36,9 @@ struct RawSite {
     /// Folder under `themes/` whose files override the embedded default theme.
     #[serde(default)]
     theme: Option<Spanned<String>>,
-    /// The most entries a feed carries (default: every statement).
+    /// The most entries a feed carries: a number, or `all` (default: 50).
     #[serde(default)]
-    feed_limit: Option<usize>,
+    feed_limit: Option<RawFeedLimit>,
     /// Share-card image: a path from the site root (`/logo.png`) or an absolute http(s) URL.
     #[serde(default)]
     image: Option<Spanned<String>>,
@@ -76,6 +76,47 @@ pub enum RawText {
     Same(String),
     /// One per language.
     PerLang(BTreeMap<String, String>),
+}
+
+/// `feed_limit:` as written: a number, or `all`.
+#[derive(Debug)]
+enum RawFeedLimit {
+    Newest(usize),
+    All,
+}
+
+/// How many statements a feed carries when site.yaml does not say: a reader polls the
+/// whole feed every time, so it holds the news, not the archive.
+pub const DEFAULT_FEED_LIMIT: usize = 50;
+
+impl<'de> Deserialize<'de> for RawFeedLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Shape;
+        impl serde::de::Visitor<'_> for Shape {
+            type Value = RawFeedLimit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number of statements (50), or `all`")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<RawFeedLimit, E> {
+                match usize::try_from(n) {
+                    Ok(n) if n > 0 => Ok(RawFeedLimit::Newest(n)),
+                    _ => Err(E::custom("a feed needs at least one statement; write `all` for every one")),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<RawFeedLimit, E> {
+                u64::try_from(n)
+                    .map_or_else(|_| Err(E::custom("expected a number of statements, or `all`")), |n| self.visit_u64(n))
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RawFeedLimit, E> {
+                if text == "all" {
+                    Ok(RawFeedLimit::All)
+                } else {
+                    Err(E::custom(format!("expected a number of statements or `all`, not `{text}`")))
+                }
+            }
+        }
+        deserializer.deserialize_any(Shape)
+    }
 }
 
 /// Read by its shape, a string or a map: `#[serde(untagged)]` would buffer each value
@@ -197,7 +238,11 @@ pub fn parse_site(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Opt
         },
         press_contact,
         theme,
-        feed_limit: raw.feed_limit,
+        feed_limit: match raw.feed_limit {
+            None => Some(DEFAULT_FEED_LIMIT),
+            Some(RawFeedLimit::Newest(n)) => Some(n),
+            Some(RawFeedLimit::All) => None,
+        },
         image: raw.image.map(|i| i.value.trim_start_matches('/').to_owned()),
     })
 }
@@ -257,6 +302,26 @@ mod tests {
         assert_eq!(site.base_url, "https://x.example.org/");
         assert_eq!(site.title.get(&Lang::parse("es").unwrap()), "B");
         assert_eq!(site.missing_translation, MissingTranslation::Skip);
+    }
+
+    #[test]
+    fn feeds_carry_the_newest_50_unless_told_a_number_or_all() {
+        let site = |limit: &str| {
+            parse(&format!("base_url: https://x.example.org\nlanguages: [en]\ntitle: A\ntimezone: UTC\n{limit}"))
+        };
+        assert_eq!(site("").0.map(|s| s.feed_limit), Some(Some(50)));
+        assert_eq!(site("feed_limit: 7\n").0.map(|s| s.feed_limit), Some(Some(7)));
+        assert_eq!(site("feed_limit: all\n").0.map(|s| s.feed_limit), Some(None));
+        for (bad, message) in [
+            ("0", "a feed needs at least one statement; write `all` for every one"),
+            ("-3", "expected a number of statements, or `all`"),
+            ("every", "expected a number of statements or `all`, not `every`"),
+        ] {
+            let (config, errors) = site(&format!("feed_limit: {bad}\n"));
+            assert!(config.is_none(), "{bad}");
+            let first = errors.first().and_then(|e| e.lines().next()).unwrap_or_default();
+            assert!(first.starts_with("site.yaml:5:13: error: ") && first.contains(message), "{bad}: {errors:?}");
+        }
     }
 
     #[test]
