@@ -15,6 +15,10 @@
 //! `check` runs the same stages and writes nothing. `serve` renders into memory
 //! ([`render::render_with`]).
 
+#[cfg(test)]
+#[macro_use]
+mod test_support;
+
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -169,9 +169,12 @@ mod tests {
             "- { id: a, name: B, kind: individual, country: XX, url: 'javascript:alert(1)' }\n",
         ));
         let text = errors.join("\n");
-        assert!(text.contains("signatories.yaml:1:50: error: `mx` is not a country code\n  = help: write country codes in capitals: `MX`"), "{text}");
-        assert!(text.contains("signatories.yaml:2:9: error: the id `a` is used twice"), "{text}");
-        assert!(text.contains("`XX` is not a country code"), "{text}");
-        assert!(text.contains("only http and https are allowed"), "{text}");
+        assert_contains!(
+            text,
+            "signatories.yaml:1:50: error: `mx` is not a country code\n  = help: write country codes in capitals: `MX`"
+        );
+        assert_contains!(text, "signatories.yaml:2:9: error: the id `a` is used twice");
+        assert_contains!(text, "`XX` is not a country code");
+        assert_contains!(text, "only http and https are allowed");
     }
 }

@@ -408,7 +408,7 @@ mod tests {
     #[test]
     fn script_safe_json_cannot_close_the_script() {
         let out = script_safe(&json!({ "name": "</script><script>alert(1)</script>&" }).to_string());
-        assert!(!out.contains("</"), "{out}");
+        assert_lacks!(out, "</");
         let back: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back["name"], "</script><script>alert(1)</script>&");
     }

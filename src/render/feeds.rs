@@ -398,13 +398,14 @@ mod tests {
             assert_eq!(entry.title.as_ref().unwrap().content, "Título <con> & signos", "{name}");
             assert_eq!(entry.published.unwrap().to_rfc3339(), "2019-06-27T05:00:00+00:00", "{name}");
             let content = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
-            assert!(
-                content.contains("href=\"https://e.org/es/declaraciones/guardia/#guard-fn-1\""),
+            assert_contains!(
+                content,
+                "href=\"https://e.org/es/declaraciones/guardia/#guard-fn-1\"",
                 "{name}: {content}"
             );
         }
-        assert!(rss(&meta, &entries).contains("<pubDate>Thu, 27 Jun 2019 00:00:00 -0500</pubDate>"));
-        assert!(atom(&meta, &entries).contains("<published>2019-06-27T00:00:00-05:00</published>"));
-        assert!(atom(&meta, &entries).contains("xml:lang=\"es\""));
+        assert_contains!(rss(&meta, &entries), "<pubDate>Thu, 27 Jun 2019 00:00:00 -0500</pubDate>");
+        assert_contains!(atom(&meta, &entries), "<published>2019-06-27T00:00:00-05:00</published>");
+        assert_contains!(atom(&meta, &entries), "xml:lang=\"es\"");
     }
 }

@@ -229,20 +229,18 @@ banner_embargo: "Embargo hasta el {date}"
     #[test]
     fn a_missing_or_misshapen_engine_key_is_an_error() {
         let without = ES.replace("and: \"y\"\n", "");
-        assert!(I18n::parse(Path::new("es.yaml"), &without).unwrap_err().message.contains("`and` is missing"));
+        assert_contains!(I18n::parse(Path::new("es.yaml"), &without).unwrap_err().message, "`and` is missing");
         let eleven = ES.replace("diciembre", "").replace(", ]", "]");
         let d = I18n::parse(Path::new("es.yaml"), &eleven).unwrap_err();
         assert_eq!(d.location.line, 2, "{d}");
         let misshapen = ES.replace("and: \"y\"", "and: { one: y }");
         let d = I18n::parse(Path::new("es.yaml"), &misshapen).unwrap_err();
-        assert!(d.message.contains("the key `other` is missing"), "{d}");
+        assert_contains!(d.message, "the key `other` is missing");
         let empty = ES.replace("and: \"y\"", "and:");
         let d = I18n::parse(Path::new("es.yaml"), &empty).unwrap_err();
-        assert!(
-            d.message.contains(
-                "expected a text, a list of texts, or plural forms (`{ one: …, other: … }`) here, not an empty value"
-            ),
-            "{d}"
+        assert_contains!(
+            d.message,
+            "expected a text, a list of texts, or plural forms (`{ one: …, other: … }`) here, not an empty value"
         );
     }
 }

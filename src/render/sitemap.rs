@@ -139,11 +139,11 @@ mod tests {
         let parts = all.len().div_ceil(10);
         assert_eq!(split.len(), parts + 2, "sitemap.xml, {parts} numbered sitemaps and robots.txt");
         let index = text(&split, "sitemap.xml");
-        assert!(index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"), "{index}");
+        assert_contains!(index, "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
         let mut again = Vec::new();
         for n in 1..=parts {
             let loc = format!("<loc>{}</loc>", urls.absolute(&format!("sitemap-{n}.xml")));
-            assert!(index.contains(&loc), "expected {loc} in the index:\n{index}");
+            assert_contains!(index, &loc, "expected {loc} in the index:\n{index}");
             let part = text(&split, &format!("sitemap-{n}.xml"));
             assert!(part.starts_with(URLSET_START) && part.ends_with(URLSET_END), "{part}");
             let part_blocks = blocks(&part);
@@ -151,6 +151,6 @@ mod tests {
             again.extend(part_blocks);
         }
         assert_eq!(again, all, "the numbered sitemaps hold the same entries, alternates and all");
-        assert!(text(&split, "robots.txt").contains(&format!("Sitemap: {}\n", urls.absolute("sitemap.xml"))));
+        assert_contains!(text(&split, "robots.txt"), &format!("Sitemap: {}\n", urls.absolute("sitemap.xml")));
     }
 }

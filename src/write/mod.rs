@@ -606,7 +606,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for bad in ["../escape.html", "/etc/passwd", "a/../../b"] {
             let err = write_site(&site(&[(bad, "x")]), &dir.path().join("public")).unwrap_err();
-            assert!(err.to_string().contains("outside the output folder"), "{bad}: {err}");
+            assert_contains!(err.to_string(), "outside the output folder", "{bad}: {err}");
         }
         assert!(!dir.path().join("escape.html").exists());
         assert!(!dir.path().join("public").exists());

@@ -291,7 +291,7 @@ mod tests {
         let out = dir.path().join("public");
         let first = OutputLock::acquire(&out).unwrap();
         let second = OutputLock::acquire(&out).unwrap_err();
-        assert!(second.to_string().contains("another build is writing"), "{second}");
+        assert_contains!(second.to_string(), "another build is writing");
         drop(first);
         OutputLock::acquire(&out).unwrap();
     }
@@ -304,10 +304,10 @@ mod tests {
         check_replaceable(&docs).unwrap();
         fs::write(docs.join("thesis.txt"), "years of work").unwrap();
         let err = check_replaceable(&docs).unwrap_err().to_string();
-        assert!(err.contains("no build of undersigned made"), "{err}");
+        assert_contains!(err, "no build of undersigned made");
         fs::write(dir.path().join(".mydocs.manifest"), "").unwrap();
         check_replaceable(&docs).unwrap();
         let err = check_replaceable(&docs.join("thesis.txt")).unwrap_err().to_string();
-        assert!(err.contains("it is a file"), "{err}");
+        assert_contains!(err, "it is a file");
     }
 }

@@ -33,33 +33,33 @@ fn new_statement_scaffolds_a_draft_in_every_language() {
     let dir = site.root().join("content/statements/que-pasa-en-la-frontera");
     for file in ["statement.yaml", "en.md", "es.md"] {
         assert!(dir.join(file).is_file(), "{file}");
-        assert!(run.stdout.contains(&format!("que-pasa-en-la-frontera/{file}")), "{}", run.stdout);
+        assert_contains!(run.stdout, &format!("que-pasa-en-la-frontera/{file}"));
     }
     // A draft builds (and stays unpublished) until it is finished.
     site.build_ok();
     assert!(!site.root().join("public/en/statements/que-pasa-en-la-frontera").exists());
     let run = site.run(&["build", "--drafts"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(site.output("en/statements/que-pasa-en-la-frontera/index.html").contains("¿Qué pasa en la frontera?"));
+    assert_contains!(site.output("en/statements/que-pasa-en-la-frontera/index.html"), "¿Qué pasa en la frontera?");
 }
 
 #[test]
 fn an_edited_original_makes_its_marked_translation_stale_until_marked_again() {
     let site = Fixture::base();
     let run = site.run(&["translations"]);
-    assert!(run.stdout.contains("sample  en: original; es: not marked"), "{}", run.stdout);
+    assert_contains!(run.stdout, "sample  en: original; es: not marked");
     let run = site.run(&["translations", "mark", "content/statements/sample", "es"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(site.run(&["translations"]).stdout.contains("es: up to date"));
+    assert_contains!(site.run(&["translations"]).stdout, "es: up to date");
     let run = site.run(&["check"]);
-    assert!(!run.stderr.contains("earlier version"), "{}", run.stderr);
+    assert_lacks!(run.stderr, "earlier version");
 
     let en = site.root().join("content/statements/sample/en.md");
     let text = fs::read_to_string(&en)
         .expect("en.md")
         .replace("We say it twice.", "We say it twice, and the figure is now 12.");
     fs::write(&en, text).expect("edit");
-    assert!(site.run(&["translations"]).stdout.contains("es: STALE"));
+    assert_contains!(site.run(&["translations"]).stdout, "es: STALE");
     let run = site.run(&["check"]);
     assert!(
         run.stderr.lines().any(|l| l
@@ -69,13 +69,13 @@ fn an_edited_original_makes_its_marked_translation_stale_until_marked_again() {
     );
     site.build_ok();
     let es = site.output("es/declaraciones/declaracion-de-prueba/index.html");
-    assert!(es.contains("class=\"stale-notice\""), "the Spanish page says so");
-    assert!(es.contains("<a href=\"/en/statements/sample/\" hreflang=\"en\">Lea el original vigente</a>"), "{es}");
+    assert_contains!(es, "class=\"stale-notice\"", "the Spanish page says so");
+    assert_contains!(es, "<a href=\"/en/statements/sample/\" hreflang=\"en\">Lea el original vigente</a>");
 
     let run = site.run(&["translations", "mark", "content/statements/sample", "es"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     site.build_ok();
-    assert!(!site.output("es/declaraciones/declaracion-de-prueba/index.html").contains("stale-notice"));
+    assert_lacks!(site.output("es/declaraciones/declaracion-de-prueba/index.html"), "stale-notice");
 }
 
 const MESSY_CSV: &str = "\u{feff}Organización,País,Sitio web,Contacto\r\n\
@@ -92,11 +92,7 @@ fn a_messy_sign_on_export_is_merged_once_and_a_bad_address_refused_by_row() {
     let before = snapshot_tree(site.root());
     let run = site.run(&["signatories", "import", "form.csv", "--statement", "content/statements/sample", "--dry-run"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.contains("2 new, 4 matched, 2 joining the statement (dry run: nothing was changed)"),
-        "{}",
-        run.stdout
-    );
+    assert_contains!(run.stdout, "2 new, 4 matched, 2 joining the statement (dry run: nothing was changed)");
     assert_eq!(snapshot_tree(site.root()), before, "a dry run changes nothing");
 
     let run = site.run(&["signatories", "import", "form.csv", "--statement", "content/statements/sample"]);
@@ -108,22 +104,22 @@ fn a_messy_sign_on_export_is_merged_once_and_a_bad_address_refused_by_row() {
         "{}",
         run.stderr
     );
-    assert!(run.stdout.contains("row 2: Red Zeta de Ejemplo is zeta-network"), "{}", run.stdout);
+    assert_contains!(run.stdout, "row 2: Red Zeta de Ejemplo is zeta-network");
     let registry = fs::read_to_string(site.root().join("signatories.yaml")).expect("registry");
     assert_eq!(registry.matches("- id: colectivo-nuevo-de-ejemplo\n").count(), 1, "{registry}");
     assert_eq!(registry.matches("- id: fundacion-nu-de-ejemplo\n").count(), 1, "{registry}");
-    assert!(registry.contains("  url: \"https://colectivo-nuevo.example.org\"\n"));
-    assert!(!registry.contains("javascript"), "{registry}");
+    assert_contains!(registry, "  url: \"https://colectivo-nuevo.example.org\"\n");
+    assert_lacks!(registry, "javascript");
     assert!(registry.starts_with("- id: zeta-network\n"), "the existing entries are kept as written");
     let statement =
         fs::read_to_string(site.root().join("content/statements/sample/statement.yaml")).expect("statement");
-    assert!(statement.contains("  - { id: colectivo-nuevo-de-ejemplo, since: "), "{statement}");
+    assert_contains!(statement, "  - { id: colectivo-nuevo-de-ejemplo, since: ");
     site.build_ok();
-    assert!(site.output("en/statements/sample/index.html").contains("Colectivo Nuevo de Ejemplo"));
+    assert_contains!(site.output("en/statements/sample/index.html"), "Colectivo Nuevo de Ejemplo");
 
     let after_first = snapshot_tree(site.root());
     let run = site.run(&["signatories", "import", "form.csv", "--statement", "content/statements/sample"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("0 new, 6 matched, 0 joining the statement"), "{}", run.stdout);
+    assert_contains!(run.stdout, "0 new, 6 matched, 0 joining the statement");
     assert_eq!(snapshot_tree(site.root()), after_first, "a second import changes nothing");
 }

@@ -33,28 +33,42 @@ fn the_seed_statement_has_its_text_notes_backlinks_and_signers_in_both_languages
     let out = build_example();
     let en = read(out.path(), "en/statements/national-guard-migration-enforcement/index.html");
     let es = read(out.path(), "es/declaraciones/guardia-nacional-control-migratorio/index.html");
-    assert!(en.contains(
+    assert_contains!(
+        en,
         "The undersigned organizations are gravely concerned by the recent actions of the Mexican National Guard"
-    ));
-    assert!(en.contains("Safe Third Country agreement with the United States which would further put at risk the safety and well-being of asylum seekers."));
+    );
+    assert_contains!(
+        en,
+        "Safe Third Country agreement with the United States which would further put at risk the safety and well-being of asylum seekers."
+    );
     for (page, notes) in [(&en, "Notes"), (&es, "Notas")] {
         let id = "national-guard-migration-enforcement";
         for n in [1, 2] {
-            assert!(
-                page.contains(&format!("<a id=\"{id}-fnref-{n}\" href=\"#{id}-fn-{n}\" role=\"doc-noteref\">{n}</a>")),
+            assert_contains!(
+                page,
+                &format!("<a id=\"{id}-fnref-{n}\" href=\"#{id}-fn-{n}\" role=\"doc-noteref\">{n}</a>"),
                 "noteref {n}"
             );
-            assert!(page.contains(&format!("<li id=\"{id}-fn-{n}\">")), "note {n}");
-            assert!(page.contains(&format!("<a href=\"#{id}-fnref-{n}\" role=\"doc-backlink\"")), "backlink {n}");
+            assert_contains!(page, &format!("<li id=\"{id}-fn-{n}\">"), "note {n}");
+            assert_contains!(page, &format!("<a href=\"#{id}-fnref-{n}\" role=\"doc-backlink\""), "backlink {n}");
         }
-        assert!(page.contains(&format!(">{notes}</h2>")));
-        assert!(page.contains("<a href=\"https://www.state.gov/u-s-mexico-join-declaration/\">www.state.gov/u-s-mexico-join-declaration/</a>."));
-        assert!(page.contains("<a href=\"http://bit.ly/2xfX610\">http://bit.ly/2xfX610</a>."));
+        assert_contains!(page, &format!(">{notes}</h2>"));
+        assert_contains!(
+            page,
+            "<a href=\"https://www.state.gov/u-s-mexico-join-declaration/\">www.state.gov/u-s-mexico-join-declaration/</a>."
+        );
+        assert_contains!(page, "<a href=\"http://bit.ly/2xfX610\">http://bit.ly/2xfX610</a>.");
     }
-    assert!(en.contains("Signed by 14 organisations and 3 individuals from 6 countries"));
-    assert!(es.contains("Firmada por 14 organizaciones y 3 personas de 6 países"));
-    assert!(en.contains("href=\"https://statements.example.org/es/declaraciones/guardia-nacional-control-migratorio/\" lang=\"es\" hreflang=\"es\""));
-    assert!(es.contains("href=\"https://statements.example.org/en/statements/national-guard-migration-enforcement/\" lang=\"en\" hreflang=\"en\""));
+    assert_contains!(en, "Signed by 14 organisations and 3 individuals from 6 countries");
+    assert_contains!(es, "Firmada por 14 organizaciones y 3 personas de 6 países");
+    assert_contains!(
+        en,
+        "href=\"https://statements.example.org/es/declaraciones/guardia-nacional-control-migratorio/\" lang=\"es\" hreflang=\"es\""
+    );
+    assert_contains!(
+        es,
+        "href=\"https://statements.example.org/en/statements/national-guard-migration-enforcement/\" lang=\"en\" hreflang=\"en\""
+    );
 }
 
 #[test]
@@ -71,8 +85,5 @@ fn signers_sort_by_the_reader_s_alphabet() {
 fn the_english_only_statement_has_a_spanish_notice() {
     let out = build_example();
     let notice = read(out.path(), "es/declaraciones/court-ruling-asylum-access/index.html");
-    assert!(
-        notice.contains("lang=\"en\" hreflang=\"en\">Coalition Welcomes Court Ruling on Asylum Access</a>"),
-        "{notice}"
-    );
+    assert_contains!(notice, "lang=\"en\" hreflang=\"en\">Coalition Welcomes Court Ruling on Asylum Access</a>");
 }

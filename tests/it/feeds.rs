@@ -30,7 +30,7 @@ fn every_feed_parses_and_carries_full_text_with_absolute_note_links() {
                 );
                 let content = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
                 assert!(content.len() > 500, "{lang}/{file} {title}: full text expected");
-                assert!(!content.contains("href=\"#"), "{lang}/{file} {title}: a relative fragment link");
+                assert_lacks!(content, "href=\"#", "{lang}/{file} {title}: a relative fragment link");
                 assert!(entry.summary.is_some(), "{lang}/{file} {title}: summary expected");
             }
             let seed = feed
@@ -45,13 +45,13 @@ fn every_feed_parses_and_carries_full_text_with_absolute_note_links() {
                 "es/declaraciones/guardia-nacional-control-migratorio/"
             };
             let note = format!("href=\"{BASE}{page}#national-guard-migration-enforcement-fn-1\"");
-            assert!(content.contains(&note), "{lang}/{file}: {note} not in\n{content}");
+            assert_contains!(content, &note, "{lang}/{file}: {note} not in\n{content}");
             let published = seed.published.expect("published").to_rfc3339();
             assert_eq!(published, "2019-06-27T05:00:00+00:00", "{lang}/{file}");
         }
     }
     let rss = fs::read_to_string(public.join("en/feed.xml")).expect("rss");
-    assert!(rss.contains("<pubDate>Thu, 27 Jun 2019 00:00:00 -0500</pubDate>"), "the site's offset is kept");
+    assert_contains!(rss, "<pubDate>Thu, 27 Jun 2019 00:00:00 -0500</pubDate>", "the site's offset is kept");
 }
 
 #[test]
@@ -110,7 +110,8 @@ fn check_reciprocal(pages: &BTreeMap<String, BTreeSet<(String, String)>>) {
         let own_lang = own_lang.unwrap_or_else(|| panic!("{url} does not list itself"));
         for (lang, href) in alternates.iter().filter(|(l, _)| l != "x-default") {
             let other = pages.get(href).unwrap_or_else(|| panic!("{url} lists {href} ({lang}), which is not a page"));
-            assert!(other.contains(&(own_lang.clone(), url.clone())), "{href} does not link back to {url}");
+            let back = (own_lang.clone(), url.clone());
+            assert!(other.contains(&back), "{href} does not list {back:?} back; it lists {other:?}");
         }
     }
 }
@@ -150,12 +151,9 @@ fn text_pasted_with_control_characters_still_makes_feeds_that_parse() {
         .replacen("We say it twice.", "We say\u{b}it\u{1} twice.", 1);
     let site = crate::fixture::Fixture::base().file("content/statements/sample/en.md", en);
     let run = site.build_ok();
-    assert!(
-        run.stderr.contains(
-            "content/statements/sample/en.md:2:17: warning: an invisible control character (U+000B) is read as a space (2 more in this file)"
-        ),
-        "{}",
-        run.stderr
+    assert_contains!(
+        run.stderr,
+        "content/statements/sample/en.md:2:17: warning: an invisible control character (U+000B) is read as a space (2 more in this file)"
     );
     for file in ["feed.xml", "atom.xml", "feed.json"] {
         let bytes = fs::read(site.root().join("public/en").join(file)).expect("feed file");

@@ -28,7 +28,7 @@ fn before_its_embargo_nothing_of_a_statement_is_in_any_output_file() {
         for secret in
             ["The Secret Statement", "Secret summary", "secret", "Only Signs The Secret", "only-here", "embargoed-tag"]
         {
-            assert!(!text.contains(secret), "{} reveals {secret:?}", path.display());
+            assert_lacks!(text, secret, "{} reveals {secret:?}", path.display());
         }
         assert!(
             !path.to_string_lossy().contains("secret") && !path.to_string_lossy().contains("only-here"),
@@ -39,7 +39,7 @@ fn before_its_embargo_nothing_of_a_statement_is_in_any_output_file() {
     let run = site.run(&["build", "--now", "2020-01-02T15:00:00Z"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = site.output("en/statements/secret/index.html");
-    assert!(page.contains(">2 January 2020 09:00 CST</time>"), "the publication time with its zone");
+    assert_contains!(page, ">2 January 2020 09:00 CST</time>", "the publication time with its zone");
     for file in [
         "en/index.html",
         "en/feed.xml",
@@ -59,16 +59,19 @@ fn late_signers_are_marked_and_the_count_is_dated() {
     );
     site.build_ok();
     let en = site.output("en/statements/sample/index.html");
-    assert!(en.contains("Signed by 2 organisations and 1 individual from 3 countries, as of 2 July 2019"), "{en}");
-    assert!(en.contains("Nordic Example Fund <span class=\"country\">(Norway)</span> <span class=\"since\">joined 2 July 2019</span>"), "{en}");
+    assert_contains!(en, "Signed by 2 organisations and 1 individual from 3 countries, as of 2 July 2019");
+    assert_contains!(
+        en,
+        "Nordic Example Fund <span class=\"country\">(Norway)</span> <span class=\"since\">joined 2 July 2019</span>"
+    );
     // The signer's own page says when it joined; the others' rows do not.
     let signer = site.output("en/signatories/nordic-example/index.html");
-    assert!(signer.contains("</time> · joined 2 July 2019</p>"), "{signer}");
-    assert!(!site.output("en/signatories/zeta-network/index.html").contains("joined"));
+    assert_contains!(signer, "</time> · joined 2 July 2019</p>");
+    assert_lacks!(site.output("en/signatories/zeta-network/index.html"), "joined");
     let es = site.output("es/declaraciones/declaracion-de-prueba/index.html");
-    assert!(es.contains("de 3 países, al 2 de julio de 2019"), "{es}");
+    assert_contains!(es, "de 3 países, al 2 de julio de 2019");
     let csv = site.output("en/statements/sample/signatories.csv");
-    assert!(csv.contains("nordic-example,Nordic Example Fund,organization,NO,,2019-07-02"), "{csv}");
+    assert_contains!(csv, "nordic-example,Nordic Example Fund,organization,NO,,2019-07-02");
     let json: serde_json::Value =
         serde_json::from_str(&site.output("en/statements/sample/statement.json")).expect("json");
     assert!(json["signatories"].as_array().expect("list").iter().any(|s| s["since"] == "2019-07-02"));
@@ -83,14 +86,11 @@ fn the_sign_on_call_shows_until_it_closes() {
     let run = site.run(&["build", "--now", "2019-07-10T00:00:00Z"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let open = site.output("en/statements/sample/index.html");
-    assert!(
-        open.contains("<a href=\"https://forms.example.org/sign\">Add your organisation to this statement</a>"),
-        "{open}"
-    );
-    assert!(open.contains("(open until 15 July 2019)"));
+    assert_contains!(open, "<a href=\"https://forms.example.org/sign\">Add your organisation to this statement</a>");
+    assert_contains!(open, "(open until 15 July 2019)");
     let run = site.run(&["build", "--now", "2019-07-16T00:00:00Z"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(!site.output("en/statements/sample/index.html").contains("forms.example.org"));
+    assert_lacks!(site.output("en/statements/sample/index.html"), "forms.example.org");
 }
 
 #[test]
@@ -100,15 +100,15 @@ fn a_correction_is_shown_and_redates_the_page_and_the_feed_entry() {
     let site = Fixture::base().file("content/statements/sample/en.md", en);
     site.build_ok();
     let page = site.output("en/statements/sample/index.html");
-    assert!(
-        page.contains("Corrected <time datetime=\"2019-06-28\">28 June 2019</time>:</strong> Added 12 signatories."),
-        "{page}"
+    assert_contains!(
+        page,
+        "Corrected <time datetime=\"2019-06-28\">28 June 2019</time>:</strong> Added 12 signatories."
     );
-    assert!(page.contains("<meta property=\"article:modified_time\" content=\"2019-06-28T00:00:00-05:00\">"));
-    assert!(page.contains("\"correction\":[{\"@type\":\"CorrectionComment\""));
+    assert_contains!(page, "<meta property=\"article:modified_time\" content=\"2019-06-28T00:00:00-05:00\">");
+    assert_contains!(page, "\"correction\":[{\"@type\":\"CorrectionComment\"");
     let atom = site.output("en/atom.xml");
-    assert!(atom.contains("<updated>2019-06-28T00:00:00-05:00</updated>"), "{atom}");
-    assert!(atom.contains("Corrected 28 June 2019: Added 12 signatories."), "{atom}");
+    assert_contains!(atom, "<updated>2019-06-28T00:00:00-05:00</updated>");
+    assert_contains!(atom, "Corrected 28 June 2019: Added 12 signatories.");
 }
 
 #[test]
@@ -123,16 +123,18 @@ fn the_directory_lists_signers_by_country_and_each_signer_has_its_statements() {
     assert!(mexico < norway, "countries in the reader's alphabet");
     let individuals = directory.find("id=\"directory-individuals\"").expect("individuals apart");
     assert!(directory.find("Ángel Ejemplo").expect("listed") > individuals);
-    assert!(directory.contains(
+    assert_contains!(
+        directory,
         "<a href=\"/es/signatories/zeta-network/\">Red Zeta de Ejemplo</a> <span class=\"count\">(2)</span>"
-    ));
+    );
     let zeta = site.output("en/signatories/zeta-network/index.html");
     let later = zeta.find("A Later Statement").expect("listed");
     let sample = zeta.find("A Sample Statement").expect("listed");
     assert!(later < sample, "newest first");
     let zeta_es = site.output("es/signatories/zeta-network/index.html");
-    assert!(
-        zeta_es.contains("lang=\"en\" hreflang=\"en\">A Later Statement</a>"),
+    assert_contains!(
+        zeta_es,
+        "lang=\"en\" hreflang=\"en\">A Later Statement</a>",
         "the untranslated one is marked: {zeta_es}"
     );
 }

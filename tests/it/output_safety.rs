@@ -26,7 +26,7 @@ fn sources(site: &Fixture) -> Vec<(std::path::PathBuf, Vec<u8>)> {
 
 fn assert_refused(run: &Run, what: &str, expected: &str) {
     assert_eq!(run.code, 2, "{what}: exit status {}\n{}", run.code, run.stderr);
-    assert!(run.stderr.contains(expected), "{what}: expected {expected:?} in:\n{}", run.stderr);
+    assert_contains!(run.stderr, expected, "{what}: expected {expected:?} in:\n{}", run.stderr);
 }
 
 #[test]
@@ -102,7 +102,7 @@ fn an_output_that_is_a_link_is_built_where_it_leads_and_stays_a_link() {
     site.build_ok();
     assert!(fs::symlink_metadata(site.root().join("public")).expect("public").file_type().is_symlink());
     let page = fs::read_to_string(target.join("en/statements/sample/index.html")).expect("the page");
-    assert!(page.contains("A Changed Title"), "the served folder has the new site");
+    assert_contains!(page, "A Changed Title", "the served folder has the new site");
 }
 
 #[test]
@@ -117,12 +117,9 @@ fn a_failed_build_never_writes_through_to_the_live_site() {
     let site = site.file("static/robots.txt", "User-agent: *\nDisallow: /\n");
     let run = site.run(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "static/robots.txt:1:1: error: this file would be `robots.txt` in the output, which the build writes"
-        ),
-        "{}",
-        run.stderr
+    assert_contains!(
+        run.stderr,
+        "static/robots.txt:1:1: error: this file would be `robots.txt` in the output, which the build writes"
     );
     assert_eq!(snapshot_tree(&site.root().join("public")), before, "public/ changed");
 }
@@ -174,11 +171,7 @@ fn folders_linked_from_outside_the_site_are_not_published() {
     symlink(outside.path(), site.root().join("content/statements/sample/extra")).expect("link");
     let run = site.run(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("static:1:1: error: this folder is a symbolic link to a folder outside the site"),
-        "{}",
-        run.stderr
-    );
+    assert_contains!(run.stderr, "static:1:1: error: this folder is a symbolic link to a folder outside the site");
     assert!(!site.root().join("public").exists());
 
     // The statements folder itself, and `content`.
@@ -188,7 +181,7 @@ fn folders_linked_from_outside_the_site_are_not_published() {
     symlink(elsewhere.path().join("content"), site.root().join("content")).expect("link");
     let run = site.run(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("content/statements:1:1: error: this folder is a symbolic link"), "{}", run.stderr);
+    assert_contains!(run.stderr, "content/statements:1:1: error: this folder is a symbolic link");
 }
 
 #[test]
