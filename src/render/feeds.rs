@@ -1,6 +1,16 @@
 //! RSS 2.0, Atom 1.0 and JSON Feed 1.1 per language, written here directly (every text
-//! escaped or in CDATA; JSON laid out as serde_json would), never by templates, so they are always well-formed: the tests
-//! read them back with feed-rs, and CI with feedparser and xmllint.
+//! escaped or in CDATA; JSON laid out as serde_json would), never by templates, so they are
+//! always well-formed: the tests read them back with feed-rs, and CI with feedparser and
+//! xmllint.
+//!
+//! They follow what the W3C Feed Validator asks beyond the specifications (its rules are
+//! kept as tests below): the Atom feed names its author (the coalition); RSS links itself
+//! with `atom:link rel="self"`; RSS `description` is HTML, so a plain-text summary is
+//! escaped as HTML before it goes in, and an item without a summary gets its title there;
+//! RSS plain text writes `&` and `<` as hexadecimal references (the RSS profile); Atom
+//! titles and summaries are `type="html"`, so text that looks like markup is read as text;
+//! RSS dates are in UTC (the validator refuses offsets such as +0545); and no character
+//! XML forbids, nor a C1 control character, ever reaches a feed: each is written as a space.
 //!
 //! An entry carries both the summary and the full text. The full text is the statement
 //! with every `#fragment` and relative link made absolute, so note references work inside
@@ -69,6 +79,8 @@ pub struct FeedMeta {
     pub json_url: String,
     /// The zone dates are written in.
     pub timezone: TimeZone,
+    /// The build instant: a feed with no entries was last updated then.
+    pub now: Timestamp,
 }
 
 /// The `tag:` URI of a statement: stable across slug changes and base-path moves.
@@ -84,29 +96,35 @@ pub fn entry_id(base_url: &str, date: &str, statement_id: &str, lang: &str) -> S
 pub fn rss(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> String {
     let mut text = String::new();
     let mut out = String::with_capacity(feed_capacity(entries, 1.0));
-    out.push_str(r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>"#);
-    element(&mut out, "title", &meta.title);
+    out.push_str(concat!(
+        r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0" "#,
+        r#"xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom"><channel>"#
+    ));
+    rss_text(&mut out, "title", &meta.title);
     element(&mut out, "link", &meta.home_url);
-    element(&mut out, "description", &meta.description);
+    // RSS requires a description; a site without one describes its feed by its title.
+    rss_text(&mut out, "description", if meta.description.is_empty() { &meta.title } else { &meta.description });
     element(&mut out, "language", &meta.lang);
     if let Some(updated) = entries.iter().map(|e| e.updated).max() {
-        element(&mut out, "lastBuildDate", &rfc2822(updated, &meta.timezone));
+        element(&mut out, "lastBuildDate", &rfc2822(updated));
     }
     element(&mut out, "generator", "undersigned");
+    out.push_str("<atom:link href=\"");
+    escape_xml(&mut out, &meta.rss_url);
+    out.push_str("\" rel=\"self\" type=\"application/rss+xml\"/>");
     for e in entries {
         out.push_str("<item>");
-        element(&mut out, "title", &e.title);
+        rss_text(&mut out, "title", &e.title);
         element(&mut out, "link", &e.url);
-        if let Some(summary) = &e.summary {
-            cdata(&mut out, "description", summary);
-        }
+        // HTML, in which the plain-text summary (or the title) must read as text.
+        cdata(&mut out, "description", &crate::render::html::escape(e.summary.as_deref().unwrap_or(&e.title)));
         for tag in &e.tags {
-            element(&mut out, "category", tag);
+            rss_text(&mut out, "category", tag);
         }
         out.push_str(r#"<guid isPermaLink="false">"#);
         escape_xml(&mut out, &e.id);
         out.push_str("</guid>");
-        element(&mut out, "pubDate", &rfc2822(e.published, &meta.timezone));
+        element(&mut out, "pubDate", &rfc2822(e.published));
         cdata(&mut out, "content:encoded", e.text(&mut text));
         out.push_str("</item>");
     }
@@ -130,17 +148,24 @@ pub fn atom(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> String {
     out.push_str("<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
     escape_xml(&mut out, &meta.lang);
     out.push_str("\">");
-    element(&mut out, "title", &meta.title);
+    html_text(&mut out, "title", &meta.title);
     element(&mut out, "id", &meta.atom_url);
-    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(Timestamp::UNIX_EPOCH);
+    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(meta.now);
     element(&mut out, "updated", &rfc3339(updated, &meta.timezone));
     element(&mut out, "generator", "undersigned");
     link(&mut out, &meta.atom_url, "self", "application/atom+xml");
     link(&mut out, &meta.home_url, "alternate", "text/html");
-    element(&mut out, "subtitle", &meta.description);
+    if !meta.description.is_empty() {
+        html_text(&mut out, "subtitle", &meta.description);
+    }
+    // Every entry needs an author; the coalition is the author of them all.
+    out.push_str("<author>");
+    element(&mut out, "name", &meta.title);
+    element(&mut out, "uri", &meta.home_url);
+    out.push_str("</author>");
     for e in entries {
         out.push_str("<entry>");
-        element(&mut out, "title", &e.title);
+        html_text(&mut out, "title", &e.title);
         element(&mut out, "id", &e.id);
         element(&mut out, "updated", &rfc3339(e.updated, &meta.timezone));
         for tag in &e.tags {
@@ -151,7 +176,7 @@ pub fn atom(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> String {
         link(&mut out, &e.url, "alternate", "text/html");
         element(&mut out, "published", &rfc3339(e.published, &meta.timezone));
         if let Some(summary) = &e.summary {
-            element(&mut out, "summary", summary);
+            html_text(&mut out, "summary", summary);
         }
         out.push_str("<content xml:lang=\"");
         escape_xml(&mut out, &meta.lang);
@@ -180,12 +205,65 @@ fn element(out: &mut String, name: &str, text: &str) {
     out.push('>');
 }
 
+/// An RSS plain-text element: `&` and `<` written as hexadecimal references, as the RSS
+/// Best Practices Profile asks (a validator warns about `&amp;` and `&lt;` there).
+fn rss_text(out: &mut String, name: &str, text: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&#x26;"),
+            '<' => out.push_str("&#x3C;"),
+            '>' => out.push_str("&gt;"),
+            c if forbidden_in_xml(c) => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// An Atom text construct of `type="html"` holding plain text: the text is escaped as
+/// HTML, then as XML, so a title such as `Ruling on <b>` reads as it is written.
+fn html_text(out: &mut String, name: &str, text: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push_str(" type=\"html\">");
+    escape_xml(out, &crate::render::html::escape(text));
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// Whether `c` may not be written into a feed: what XML 1.0 forbids, and the C1 controls,
+/// which the validator calls bad characters. Text from the sources is cleaned when it is
+/// read (with a located warning); this is the last guard, for a character that came from
+/// a YAML escape or a Markdown character reference.
+fn forbidden_in_xml(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// `text` with every character [forbidden in XML](forbidden_in_xml) written as a space;
+/// borrowed when there is none, which a scan of its bytes tells (such a character is
+/// either an ASCII control byte or starts with 0xC2 or 0xEF).
+fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let suspect =
+        |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0x7f) | (b == 0xc2) | (b == 0xef);
+    if !text.as_bytes().iter().fold(false, |any, &b| any | suspect(b)) || !text.chars().any(forbidden_in_xml) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(|c| if forbidden_in_xml(c) { ' ' } else { c }).collect())
+}
+
 /// `<name><![CDATA[text]]></name>`; a `]]>` in the text is split across two sections.
 fn cdata(out: &mut String, name: &str, text: &str) {
     out.push('<');
     out.push_str(name);
     out.push_str("><![CDATA[");
-    let mut rest = text;
+    let text = xml_safe(text);
+    let mut rest: &str = &text;
     while let Some(i) = memchr::memmem::find(rest.as_bytes(), b"]]>") {
         out.push_str(&rest[..i]);
         out.push_str("]]]]><![CDATA[>");
@@ -200,7 +278,7 @@ fn cdata(out: &mut String, name: &str, text: &str) {
 /// Escapes `<`, `>`, `&`, `"` and `'` (as `&#39;`), for text and attribute values alike.
 fn escape_xml(out: &mut String, text: &str) {
     // Writing into a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(out), text);
+    let _ = pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(out), &xml_safe(text));
 }
 
 /// JSON Feed 1.1, laid out as serde_json's pretty printer does (two-space indents).
@@ -225,6 +303,11 @@ pub fn json_feed(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> String {
     field(&mut out, "  ", "feed_url", &meta.json_url, false);
     field(&mut out, "  ", "description", &meta.description, false);
     field(&mut out, "  ", "language", &meta.lang, false);
+    // The coalition is the author of every item.
+    out.push_str("  \"authors\": [\n    {\n");
+    field(&mut out, "      ", "name", &meta.title, false);
+    field(&mut out, "      ", "url", &meta.home_url, true);
+    out.push_str("    }\n  ],\n");
     out.push_str(if entries.is_empty() { "  \"items\": []\n" } else { "  \"items\": [\n" });
     for (i, e) in entries.iter().enumerate() {
         let item = "      ";
@@ -298,8 +381,10 @@ pub fn rfc3339(at: Timestamp, tz: &TimeZone) -> String {
     at.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
-fn rfc2822(at: Timestamp, tz: &TimeZone) -> String {
-    at.to_zoned_datetime(tz.clone()).strftime("%a, %d %b %Y %H:%M:%S %z").to_string()
+/// `Thu, 27 Jun 2019 05:00:00 +0000`: in UTC, since RFC 822 readers (and the W3C Feed
+/// Validator) take only offsets of whole and half hours, and Nepal's is +0545.
+fn rfc2822(at: Timestamp) -> String {
+    at.to_zoned_datetime(TimeZone::UTC).strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()
 }
 
 #[cfg(test)]
@@ -317,6 +402,7 @@ mod tests {
             atom_url: "https://e.org/es/atom.xml".to_owned(),
             json_url: "https://e.org/es/feed.json".to_owned(),
             timezone: tz,
+            now: "2020-01-01T00:00:00Z".parse().unwrap(),
         };
         let published: Timestamp = "2019-06-27T05:00:00Z".parse().unwrap();
         let entry = FeedEntry {
@@ -345,10 +431,81 @@ mod tests {
         for (name, text) in [("rss", rss(&meta, &entries)), ("atom", atom(&meta, &entries))] {
             let feed = feed_rs::parser::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
             let entry = &feed.entries[0];
-            assert_eq!(entry.title.as_ref().unwrap().content, entries[0].title, "{name}");
-            assert_eq!(entry.summary.as_ref().unwrap().content, "A summary with ]]> inside", "{name}");
+            // Atom titles are HTML, RSS titles text; summaries are HTML in both.
+            let title = &entry.title.as_ref().unwrap().content;
+            assert_eq!(if name == "atom" { unescape(title) } else { title.clone() }, entries[0].title, "{name}");
+            assert_eq!(unescape(&entry.summary.as_ref().unwrap().content), "A summary with ]]> inside", "{name}");
             let content = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
             assert_eq!(content, html, "{name}");
+        }
+    }
+
+    /// HTML text as a reader shows it.
+    fn unescape(html: &str) -> String {
+        html.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+
+    /// What the W3C Feed Validator (github w3c/feedvalidator) reported on our feeds, as
+    /// rules: each assertion names the validator's message it keeps away.
+    #[test]
+    fn the_feeds_follow_the_w3c_feed_validator_rules() {
+        let (mut meta, mut entries) = sample();
+        entries[0].summary = Some("<10% of AT&T's quotes".to_owned());
+        entries[0].title = "AT&T says x<y".to_owned();
+        let (rss, atom) = (rss(&meta, &entries), atom(&meta, &entries));
+        let before = |text: &str, first: &str, second: &str| {
+            let (a, b) = (text.find(first), text.find(second));
+            assert!(a.is_some() && b.is_some() && a < b, "expected {first:?} before {second:?} in:\n{text}");
+        };
+        // MissingElement author (Atom): a feed-level author, before the entries.
+        before(&atom, "<author><name>Coalición</name><uri>https://e.org/es/</uri></author>", "<entry>");
+        // MissingAtomSelfLink (RSS).
+        assert_contains!(rss, "xmlns:atom=\"http://www.w3.org/2005/Atom\"");
+        before(
+            &rss,
+            "<atom:link href=\"https://e.org/es/feed.xml\" rel=\"self\" type=\"application/rss+xml\"/>",
+            "<item>",
+        );
+        // NotHtml: the plain-text summary is escaped as HTML in RSS `description`.
+        assert_contains!(rss, "<description><![CDATA[&lt;10% of AT&amp;T&#39;s quotes]]></description>");
+        // CharacterData (RSS plain text): `&` and `<` as hexadecimal references.
+        assert_contains!(rss, "<title>AT&#x26;T says x&#x3C;y</title>");
+        // ContainsUndeclaredHTML (Atom): titles and summaries are `type="html"`.
+        assert_contains!(atom, "<title type=\"html\">AT&amp;amp;T says x&amp;lt;y</title>");
+        assert_contains!(atom, "<summary type=\"html\">&amp;lt;10% of AT&amp;amp;T&amp;#39;s quotes</summary>");
+        // NeedDescriptionBeforeContent: an item without a summary has its title there.
+        entries[0].summary = None;
+        let rss_without = super::rss(&meta, &entries);
+        before(&rss_without, "<description><![CDATA[AT&amp;T says x&lt;y]]></description>", "<content:encoded>");
+        // ProblematicalRFC822Date: RSS dates in UTC, whatever the site's zone.
+        meta.timezone = TimeZone::get("Asia/Kathmandu").unwrap();
+        assert_contains!(super::rss(&meta, &entries), "<pubDate>Thu, 27 Jun 2019 05:00:00 +0000</pubDate>");
+        // ImplausibleDate: a feed with nothing in it was updated at the build, not in 1970.
+        // NotBlank: no empty subtitle; RSS describes itself by its title.
+        meta.description = String::new();
+        let empty = super::atom(&meta, &[]);
+        assert_contains!(empty, "<updated>2020-01-01T05:45:00+05:45</updated>");
+        assert_lacks!(empty, "<subtitle");
+        assert_contains!(super::rss(&meta, &[]), "<description>Coalición</description>");
+    }
+
+    #[test]
+    fn characters_xml_forbids_never_reach_a_feed() {
+        let (meta, mut entries) = sample();
+        let bad = "bell\u{7} vt\u{b} esc\u{1b} nel\u{85} c1\u{80} nonchar\u{fffe}\u{ffff} del\u{7f} end";
+        entries[0].title = bad.to_owned();
+        entries[0].summary = Some(bad.to_owned());
+        entries[0].tags = vec![bad.to_owned()];
+        entries[0].content = Box::new(move |out| out.push_str(&format!("<p>{bad}</p>")));
+        for (name, text) in [("rss", rss(&meta, &entries)), ("atom", atom(&meta, &entries))] {
+            let found: Vec<char> = text.chars().filter(|&c| forbidden_in_xml(c)).collect();
+            assert!(found.is_empty(), "{name} holds {found:?}:\n{text}");
+            assert_contains!(text, "bell  vt  esc  nel  c1  nonchar   del  end");
+            feed_rs::parser::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
         }
     }
 
@@ -378,6 +535,7 @@ mod tests {
             };
             assert_eq!(sorted(&ours), sorted(&(serde_json::to_string_pretty(&value).unwrap() + "\n")));
             assert_eq!(value["items"].as_array().map(Vec::len), Some(entries.len()));
+            assert_eq!(value["authors"][0]["name"], "Coalición");
         }
     }
 
@@ -395,7 +553,7 @@ mod tests {
             let feed = feed_rs::parser::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
             assert_eq!(feed.entries.len(), 1, "{name}");
             let entry = &feed.entries[0];
-            assert_eq!(entry.title.as_ref().unwrap().content, "Título <con> & signos", "{name}");
+            assert_eq!(unescape(&entry.title.as_ref().unwrap().content), "Título <con> & signos", "{name}");
             assert_eq!(entry.published.unwrap().to_rfc3339(), "2019-06-27T05:00:00+00:00", "{name}");
             let content = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap_or_default();
             assert_contains!(
@@ -404,7 +562,7 @@ mod tests {
                 "{name}: {content}"
             );
         }
-        assert_contains!(rss(&meta, &entries), "<pubDate>Thu, 27 Jun 2019 00:00:00 -0500</pubDate>");
+        assert_contains!(rss(&meta, &entries), "<pubDate>Thu, 27 Jun 2019 05:00:00 +0000</pubDate>");
         assert_contains!(atom(&meta, &entries), "<published>2019-06-27T00:00:00-05:00</published>");
         assert_contains!(atom(&meta, &entries), "xml:lang=\"es\"");
     }

@@ -51,7 +51,7 @@ fn every_feed_parses_and_carries_full_text_with_absolute_note_links() {
         }
     }
     let rss = fs::read_to_string(public.join("en/feed.xml")).expect("rss");
-    assert_contains!(rss, "<pubDate>Thu, 27 Jun 2019 00:00:00 -0500</pubDate>", "the site's offset is kept");
+    assert_contains!(rss, "<pubDate>Thu, 27 Jun 2019 05:00:00 +0000</pubDate>", "RSS dates are in UTC");
 }
 
 #[test]

@@ -26,6 +26,7 @@ impl Renderer<'_> {
             atom_url: feed_url("atom.xml"),
             json_url: feed_url("feed.json"),
             timezone: site.timezone.clone(),
+            now: self.options.now,
         };
         let entries: Vec<FeedEntry> = self
             .plan
