@@ -20,6 +20,7 @@ pub mod commands;
 pub mod error;
 pub mod external;
 pub mod hash;
+pub mod html_tags;
 pub mod links;
 pub mod load;
 pub mod model;
