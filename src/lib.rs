@@ -21,6 +21,7 @@ pub mod error;
 pub mod external;
 pub mod hash;
 pub mod html_tags;
+pub mod link_url;
 pub mod links;
 pub mod load;
 pub mod model;
@@ -110,7 +111,8 @@ struct Output<'a> {
 
 impl render::Sink for Output<'_> {
     fn put(&self, _owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<()> {
-        let page = path.ends_with(".html").then(|| links::PageLinks::scan(&bytes, self.scope, self.keep_external));
+        let page =
+            path.ends_with(".html").then(|| links::PageLinks::scan(&bytes, &path, self.scope, self.keep_external));
         if let Some(staging) = self.staging {
             staging.put(&path, &bytes)?;
         }
