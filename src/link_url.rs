@@ -32,7 +32,19 @@ pub fn needs_parsing(value: &str, base_url: &str) -> bool {
         || memchr::memchr3(b'%', b'\\', b'\t', bytes).is_some()
         || memchr::memchr2(b'\n', b'\r', bytes).is_some()
         || value.starts_with("//")
-        || ((scheme(b"http:") || scheme(b"https:")) && !value.starts_with(base_url))
+        || ((scheme(b"http:") || scheme(b"https:")) && !value.starts_with(base_url) && may_be_ours(value, base_url))
+}
+
+/// Whether an http(s) address may name the site's host: most name another site plainly
+/// (`https://other.example.org/…`) and are told apart without parsing them.
+fn may_be_ours(value: &str, base_url: &str) -> bool {
+    let authority = |url: &str| -> Option<String> {
+        let rest = &url[url.find("://")? + 3..];
+        Some(rest[..rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len())].to_ascii_lowercase())
+    };
+    let (Some(theirs), Some(ours)) = (authority(value), authority(base_url)) else { return true };
+    let ours = ours.strip_prefix("www.").unwrap_or(&ours);
+    theirs.contains(ours) || !theirs.is_ascii() || theirs.contains('%')
 }
 
 /// Where `value`, a link on output page `page` (`en/x/index.html`), leads when it leads to
@@ -102,10 +114,27 @@ mod tests {
     #[test]
     fn plain_links_need_no_parsing() {
         let site = "https://s.example.org/";
-        for plain in ["/en/", "https://s.example.org/en/", "http-guide/", "#top", "mailto:x@e.org", "a/b.pdf"] {
+        for plain in [
+            "/en/",
+            "https://s.example.org/en/",
+            "http-guide/",
+            "#top",
+            "mailto:x@e.org",
+            "https://other.org/s.example.org",
+        ] {
             assert!(!needs_parsing(plain, site), "{plain}");
         }
-        for odd in ["HTTPS://s.example.org/", "Http://x/", "//x/", "/%41/", "a\\b", " /x/", "http://s.example.org/"] {
+        for odd in [
+            "HTTPS://s.example.org/",
+            "Http://S.Example.org/",
+            "https:s.example.org/",
+            "https://s%2eexample.org/",
+            "//x/",
+            "/%41/",
+            "a\\b",
+            " /x/",
+            "http://s.example.org/",
+        ] {
             assert!(needs_parsing(odd, site), "{odd}");
         }
     }
