@@ -107,3 +107,35 @@ fn feeds(bencher: Bencher<'_, '_>) {
         sink.0.into_inner()
     });
 }
+
+/// Keeps what a render hands over.
+#[derive(Default)]
+struct Keep(std::sync::Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Sink for Keep {
+    fn put(&self, _owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<(), undersigned::error::Error> {
+        if path.ends_with(".html") {
+            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path, bytes));
+        }
+        Ok(())
+    }
+}
+
+/// The link scan of one statement's pages in every language (done to every page a build
+/// writes).
+#[divan::bench]
+fn scan_links(bencher: Bencher<'_, '_>) {
+    let site = site();
+    let signers = Default::default();
+    let scope = Scope::Statement { id: &first_statement(site).id, signers: &signers, listings: false };
+    let sink = Keep::default();
+    render::render_into(&site.corpus, &site.theme, &site.options, Some(scope), &sink).expect("it renders");
+    let pages = sink.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let links = undersigned::links::LinkScope::of(&site.corpus, &site.tree, &site.options);
+    let bytes: usize = pages.iter().map(|(_, p)| p.len()).sum();
+    bencher.counter(divan::counter::BytesCount::new(bytes)).bench(|| {
+        for (path, page) in &pages {
+            black_box(undersigned::links::PageLinks::scan(black_box(page), path, &links, false));
+        }
+    });
+}

@@ -24,6 +24,8 @@ pub mod commands;
 pub mod error;
 pub mod external;
 pub mod hash;
+pub mod html_tags;
+pub mod link_url;
 pub mod links;
 pub mod load;
 pub mod model;
@@ -115,7 +117,8 @@ struct BuildSink<'a> {
 
 impl render::Sink for BuildSink<'_> {
     fn put(&self, _owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<()> {
-        let page = path.ends_with(".html").then(|| links::PageLinks::scan(&bytes, self.scope, self.keep_external));
+        let page =
+            path.ends_with(".html").then(|| links::PageLinks::scan(&bytes, &path, self.scope, self.keep_external));
         if let Some(staging) = self.staging {
             staging.put(&path, &bytes)?;
         }

@@ -5,7 +5,6 @@
 //! (a draft, or under embargo) is reported as such, naming both statements, because
 //! that is how embargoes leak.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -178,7 +177,7 @@ impl<'s> LinkIndex<'s> {
             site.files
                 .par_iter()
                 .filter(|(path, _)| path.ends_with(".html") && wanted(path))
-                .map(|(path, bytes)| (path.clone(), PageLinks::scan(bytes, scope, false)))
+                .map(|(path, bytes)| (path.clone(), PageLinks::scan(bytes, path, scope, false)))
                 .collect()
         };
         let mut pages: HashMap<String, PageLinks> =
@@ -220,6 +219,10 @@ impl<'s> LinkIndex<'s> {
 pub struct PageLinks {
     ids: HashSet<Box<str>>,
     links: StrList,
+    /// Links written otherwise than plainly (`HTTP://HOST/…`, `%xx`, `//host/…`) or in
+    /// attributes other than `href` and `src`: `(what to check, as written, checked in
+    /// full)`; those not checked in full must only not lead to a withheld statement.
+    others: Vec<(Box<str>, Box<str>, bool)>,
     external: Vec<String>,
     /// The `<link rel="alternate">` tags, x-default left out.
     alternates: Vec<Alternate>,
@@ -228,52 +231,106 @@ pub struct PageLinks {
 /// `(hreflang, href)` of an alternate version of a page.
 type Alternate = (Box<str>, Box<str>);
 
+/// Attributes whose value is an address a browser fetches or follows, besides `href` and
+/// `src`: these are checked for links to withheld statements only.
+const URL_ATTRIBUTES: &[&str] = &[
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "cite",
+    "background",
+    "longdesc",
+    "manifest",
+    "codebase",
+    "xlink:href",
+    "lowsrc",
+    "dynsrc",
+    "icon",
+];
+
 impl PageLinks {
-    /// Reads `id`, `href` and `src` attributes (quoted with `"` or `'`) in one pass, and
-    /// the hreflang alternates of the head. Our own output is the input, so a light scan
-    /// is enough; no HTML parser is needed.
-    pub fn scan(html: &[u8], scope: &LinkScope<'_>, keep_external: bool) -> Self {
-        let mut found = Self { alternates: alternates(html), ..Self::default() };
-        let mut i = 0;
-        while let Some(eq) = memchr::memchr(b'=', &html[i..]).map(|p| p + i) {
-            i = eq + 1;
-            let Some(&quote) = html.get(eq + 1).filter(|q| **q == b'"' || **q == b'\'') else { continue };
-            let start = eq + 2;
-            let Some(len) = memchr::memchr(quote, &html[start..]) else { break };
-            // The scan goes on after the value: an `=` inside it is not an attribute.
-            i = start + len + 1;
-            let name_start =
-                html[..eq].iter().rposition(|b| !b.is_ascii_alphanumeric() && *b != b'-').map_or(0, |p| p + 1);
-            let name = &html[name_start..eq];
-            let is_link = name == b"href" || name == b"src";
-            if !(is_link || name == b"id") || name_start == 0 || !html[name_start - 1].is_ascii_whitespace() {
-                continue;
-            }
-            // Attribute values of well-formed UTF-8 pages are UTF-8; anything else is skipped.
-            let Ok(value) = std::str::from_utf8(&html[start..start + len]) else { continue };
-            if !is_link {
-                found.ids.insert(value.into());
-                continue;
-            }
-            let href = match memchr::memchr(b'&', value.as_bytes()) {
-                Some(_) if value.contains("&amp;") => value.replace("&amp;", "&").into(),
-                _ => Cow::Borrowed(value),
-            };
-            let path = before(&href, b'#');
-            if !matches!(classify(path, &scope.base_url, &scope.root), Target::Elsewhere) {
-                found.links.push(&href);
-            } else if keep_external {
-                let lower = href.to_ascii_lowercase();
-                if lower.starts_with("http://") || lower.starts_with("https://") {
-                    found.external.push(href.into_owned());
+    /// Reads the `id`s and the links of output page `page` as a browser reads them
+    /// ([`crate::html_tags`]), and the hreflang alternates of its head.
+    pub fn scan(html: &[u8], page: &str, scope: &LinkScope<'_>, keep_external: bool) -> Self {
+        let text = String::from_utf8_lossy(html);
+        let mut found = crate::html_tags::fold_start_tags(
+            &text,
+            || Self { alternates: alternates(html), ..Self::default() },
+            |found, tag| {
+                for (name, value) in &tag.attributes {
+                    match name.as_ref() {
+                        "id" => {
+                            found.ids.insert(value.as_ref().into());
+                        }
+                        "href" | "src" => found.link(value, page, scope, true, keep_external),
+                        "srcset" | "imagesrcset" => {
+                            for candidate in value.split(',') {
+                                let url = candidate.split_ascii_whitespace().next().unwrap_or_default();
+                                found.link(url, page, scope, false, false);
+                            }
+                        }
+                        "ping" | "archive" => {
+                            for url in value.split_ascii_whitespace() {
+                                found.link(url, page, scope, false, false);
+                            }
+                        }
+                        "content" if tag.get("http-equiv").is_some_and(|e| e.eq_ignore_ascii_case("refresh")) => {
+                            if let Some(url) = refresh_url(value) {
+                                found.link(url, page, scope, false, false);
+                            }
+                        }
+                        other if URL_ATTRIBUTES.contains(&other) => found.link(value, page, scope, false, false),
+                        _ => {}
+                    }
                 }
-            }
-        }
+            },
+        );
         // Pages' links stay in memory until every page is written.
         found.links.text.shrink_to_fit();
         found.links.ends.shrink_to_fit();
         found
     }
+
+    /// Notes one address found on `page`; `full` for `href` and `src`, whose target must
+    /// exist, and not only be published.
+    fn link(&mut self, value: &str, page: &str, scope: &LinkScope<'_>, full: bool, keep_external: bool) {
+        if crate::link_url::needs_parsing(value, &scope.base_url) {
+            match crate::link_url::on_site(&scope.base_url, page, value) {
+                Some(on) => self.others.push((on.href.into(), value.into(), full && on.exact)),
+                None if keep_external && full => {
+                    let trimmed = value.trim();
+                    if let Ok(url) = url::Url::parse(trimmed)
+                        && matches!(url.scheme(), "http" | "https")
+                    {
+                        self.external.push(url.into());
+                    }
+                }
+                None => {}
+            }
+            return;
+        }
+        let path = before(value, b'#');
+        if matches!(classify(path, &scope.base_url, &scope.root), Target::Elsewhere) {
+            let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
+            if keep_external && full && (lower.starts_with("http://") || lower.starts_with("https://")) {
+                self.external.push(value.to_owned());
+            }
+        } else if full {
+            self.links.push(value);
+        } else {
+            self.others.push((value.into(), value.into(), false));
+        }
+    }
+}
+
+/// The address of a `<meta http-equiv="refresh" content="5; url=…">`.
+fn refresh_url(content: &str) -> Option<&str> {
+    let lower = content.to_ascii_lowercase();
+    let at = lower.find("url")?;
+    let rest = content[at + 3..].trim_start();
+    let rest = rest.strip_prefix('=')?.trim_start();
+    Some(rest.trim_matches(|c| c == '\'' || c == '"'))
 }
 
 /// The hreflang alternates in the head of a page.
@@ -326,37 +383,54 @@ fn check_page<'l>(
     let (base_url, root, withheld) = (scope.base_url.as_str(), scope.root.as_str(), &scope.withheld);
     let mut reported = HashSet::default();
     let mut diagnostics = Vec::new();
-    for href in links.links.iter() {
+    let plain = links.links.iter().map(|href| (href, href, true));
+    let others = links.others.iter().map(|(href, written, full)| (&**href, &**written, *full));
+    for (href, written, full) in plain.chain(others) {
         if good.contains(href) {
             continue;
         }
         let Some(Resolved { target, fragment, relative }) = resolve(page, href, base_url, root) else { continue };
         let file = output_file(&target);
-        let problem = if let Some(w) = withheld.get(&target) {
-            Some(format!("links to the statement `{}`, which is {}: {href}", w.id, w.reason))
+        let problem = if let Some(w) = withheld_at(withheld, &target) {
+            Some(format!("links to the statement `{}`, which is {}: {written}", w.id, w.reason))
+        } else if !full {
+            None
         } else if !index.has_file(&file) {
-            Some(format!("links to a page that does not exist: {href}"))
+            Some(format!("links to a page that does not exist: {written}"))
         } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
             let found = index.pages.get(file.as_str()).is_some_and(|a| a.ids.contains(fragment));
             (!found).then(|| {
                 let on = if target == page_dir(page) { "this page".to_owned() } else { format!("/{target}") };
-                format!("links to `#{fragment}`, which is not on {on}: {href}")
+                format!("links to `#{fragment}`, which is not on {on}: {written}")
             })
         } else {
             None
         };
-        if problem.is_none() && !relative {
+        if problem.is_none() && !relative && full {
             good.insert(href);
         }
         if let Some(message) = problem
             && reported.insert(message.clone())
         {
-            let location = scope.locate(page, href);
+            let location = scope.locate(page, written);
             diagnostics
                 .push(Diagnostic::error(location, message).with_hint(format!("found in the output page /{page}")));
         }
     }
     diagnostics
+}
+
+/// The withheld statement that site path `target` belongs to: its page in any case, with
+/// or without `index.html` or the final `/`, or any file in its folder.
+fn withheld_at<'w>(withheld: &'w HashMap<String, Withheld>, target: &str) -> Option<&'w Withheld> {
+    if withheld.is_empty() {
+        return None;
+    }
+    let mut target = target.to_lowercase();
+    if !target.ends_with('/') {
+        target.push('/');
+    }
+    target.match_indices('/').find_map(|(i, _)| withheld.get(&target[..=i]))
 }
 
 /// The folder a page file serves: `en/x/index.html` → `en/x/`.
@@ -562,6 +636,67 @@ mod tests {
                 .extend(check_page(&index, &scope, page, &index.pages[page], &mut good).into_iter().map(|d| d.message));
         }
         assert_eq!(found, ["links to `#here`, which is not on this page: #here"]);
+    }
+
+    #[test]
+    fn links_to_a_withheld_statement_are_found_however_they_are_spelt() {
+        let withheld = HashMap::from_iter([(
+            "en/statements/secret/".to_owned(),
+            Withheld { id: "secret".to_owned(), reason: "a draft".to_owned() },
+        )]);
+        let spellings = [
+            "<a href=\"/en/statements/secret/\">",
+            "<a HREF=\"/en/statements/secret/\">",
+            "<a href=/en/statements/secret/>",
+            "<a href = '/en/statements/secret/'>",
+            "<a title=\"a > b\" href=\"/en/statements/secret/\">",
+            "<a/href=\"/en/statements/secret/\">",
+            "<a href=\"HTTP://E.ORG/en/statements/secret/\">",
+            "<a href=\"http://e.org/en/statements/secret/\">",
+            "<a href=\"https://e.org:443/en/statements/secret/\">",
+            "<a href=\"//e.org/en/statements/secret/\">",
+            "<a href=\"&#104;ttps://e.org/en/statements/secret/\">",
+            "<a href=\"/en/statements/%73ecret/\">",
+            "<a href=\"/en/statements/SECRET/\">",
+            "<a href=\"./../statements/secret/\">",
+            "<a href=\"/en/statements/secret/index.html\">",
+            "<a href=\"/en/statements/secret\">",
+            "<a href=\"/en/statements/secret/?utm=x#top\">",
+            "<a href=\"/en/statements/secret/statement-en.pdf\">",
+            "<a href=\"https://www.e.org/en/statements/secret/\">",
+            "<a href=\"/en/statem&Tab;ents/secret/\">",
+            "<map><area href=\"/en/statements/secret/\"></map>",
+            "<link rel=\"prefetch\" href=\"/en/statements/secret/\">",
+            "<iframe src=\"/en/statements/secret/\"></iframe>",
+            "<img srcset=\"/a.png 1x, /en/statements/secret/x.png 2x\">",
+            "<form action=\"/en/statements/secret/\"></form>",
+            "<button formaction=\"/en/statements/secret/\">",
+            "<object data=\"/en/statements/secret/\"></object>",
+            "<video poster=\"/en/statements/secret/p.png\"></video>",
+            "<blockquote cite=\"/en/statements/secret/\"></blockquote>",
+            "<a ping=\"/x/ /en/statements/secret/\" href=\"/\">",
+            "<meta http-equiv=\"Refresh\" content=\"0; URL='/en/statements/secret/'\">",
+            "<svg><a xlink:href=\"/en/statements/secret/\"></a></svg>",
+            "<noscript><a href=\"/en/statements/secret/\"></a></noscript>",
+        ];
+        for spelling in spellings {
+            let s = site(&[("en/other/index.html", spelling), ("index.html", ""), ("a.png", "")]);
+            let found = messages(&s, &withheld);
+            assert!(
+                found.len() == 1 && found[0].starts_with("links to the statement `secret`, which is a draft: "),
+                "{spelling}: {found:?}"
+            );
+        }
+        // Not links: a comment, a script's text, another host.
+        for not_a_link in [
+            "<!-- <a href=\"/en/statements/secret/\"> -->",
+            "<script>let a = '<a href=\"/en/statements/secret/\">';</script>",
+            "<a href=\"https://other.org/en/statements/secret/\">",
+            "<p>See /en/statements/secret/ soon</p>",
+        ] {
+            let s = site(&[("en/other/index.html", not_a_link)]);
+            assert_eq!(messages(&s, &withheld), Vec::<String>::new(), "{not_a_link}");
+        }
     }
 
     #[test]

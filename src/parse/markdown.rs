@@ -82,7 +82,10 @@ fn note_sources(events: &[Event<'_>]) -> (String, Vec<String>) {
 
 /// Raw HTML is allowed (staff write it), but scripts, inline event handlers and
 /// `javascript:`/`data:` links in it or in Markdown links are worth a warning: they are
-/// rarely what a statement needs and often what a pasted snippet smuggles in.
+/// rarely what a statement needs and often what a pasted snippet smuggles in. The raw HTML
+/// is read as a browser reads it ([`crate::html_tags`]), the lines of one HTML block
+/// together, so that `HREF=`, `>` in a quoted value, a handler on the next line and
+/// `java&Tab;script:` are all seen.
 fn risky_markup(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<super::footnotes::NoteProblem> {
     let warn = |offset, message: String, hint: &str| super::footnotes::NoteProblem {
         offset,
@@ -91,62 +94,115 @@ fn risky_markup(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<super::fo
         hint: Some(hint.to_owned()),
     };
     let mut problems = Vec::new();
-    for (event, range) in events {
-        match event {
-            Event::Html(html) | Event::InlineHtml(html) => {
-                let lower = html.to_ascii_lowercase();
-                if lower.contains("<script") {
-                    problems.push(warn(
-                        range.start,
-                        "raw HTML with a <script> element".to_owned(),
-                        "the page works without scripts; remove it unless it is really needed",
-                    ));
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                // The run of HTML events (the lines of one block), joined, with where each
+                // came from.
+                let mut joined = String::new();
+                let mut segments = Vec::new();
+                while let Some((Event::Html(html) | Event::InlineHtml(html), range)) = events.get(i) {
+                    segments.push((joined.len(), range.start));
+                    joined.push_str(html);
+                    i += 1;
                 }
-                if let Some(handler) = event_handler(&lower) {
-                    problems.push(warn(
-                        range.start,
-                        format!("raw HTML with an inline event handler `{handler}`"),
-                        "remove the handler; statements need no scripts",
-                    ));
+                let source = |offset: usize| {
+                    let (at, start) = segments.iter().rev().find(|(at, _)| *at <= offset).copied().unwrap_or_default();
+                    start + (offset - at)
+                };
+                for (offset, message, hint) in risky_tags(&joined) {
+                    problems.push(warn(source(offset), message, hint));
                 }
-                if lower.contains("javascript:") {
-                    problems.push(warn(
-                        range.start,
-                        "raw HTML with a `javascript:` address".to_owned(),
-                        "link to an http(s) address instead",
-                    ));
-                }
+                continue;
             }
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                let scheme = dest_url.trim().to_ascii_lowercase();
-                if scheme.starts_with("javascript:") || scheme.starts_with("data:") || scheme.starts_with("vbscript:") {
-                    let shown: String = dest_url.chars().take(24).collect();
-                    problems.push(warn(
-                        range.start,
-                        format!("a link to `{shown}`"),
-                        "link to an http(s) address instead",
-                    ));
-                }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if risky_scheme(dest_url).is_some() =>
+            {
+                let shown: String = dest_url.chars().take(24).collect();
+                problems.push(warn(
+                    events[i].1.start,
+                    format!("a link to `{shown}`"),
+                    "link to an http(s) address instead",
+                ));
             }
             _ => {}
         }
+        i += 1;
     }
     problems
 }
 
-/// The first `on…=` attribute inside a tag of lower-cased HTML, such as `onclick`.
-fn event_handler(lower: &str) -> Option<String> {
-    lower.split('<').skip(1).filter_map(|tag| tag.split('>').next()).find_map(|tag| {
-        tag.match_indices("on").find_map(|(i, _)| {
-            let before = tag[..i].chars().next_back()?;
-            if !(before.is_whitespace() || before == '"' || before == '\'' || before == '/') {
-                return None;
-            }
-            let name: String = tag[i..].chars().take_while(char::is_ascii_alphabetic).collect();
-            let after = tag[i + name.len()..].trim_start();
-            (name.len() > 2 && after.starts_with('=')).then_some(name)
-        })
+/// The risky things in raw HTML: `(offset of the tag, message, hint)`.
+fn risky_tags(html: &str) -> Vec<(usize, String, &'static str)> {
+    const URL_ATTRIBUTES: &[&str] = &[
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "data",
+        "poster",
+        "cite",
+        "background",
+        "longdesc",
+        "xlink:href",
+        "codebase",
+        "lowsrc",
+        "dynsrc",
+        "icon",
+        "values",
+        "to",
+        "from",
+        "by",
+    ];
+    crate::html_tags::fold_start_tags(html, Vec::new, |found, tag| {
+        if tag.name == "script" {
+            found.push((
+                tag.offset,
+                "raw HTML with a <script> element".to_owned(),
+                "the page works without scripts; remove it unless it is really needed",
+            ));
+        }
+        if let Some((handler, _)) = tag.attributes.iter().find(|(n, _)| n.len() > 2 && n.starts_with("on")) {
+            found.push((
+                tag.offset,
+                format!("raw HTML with an inline event handler `{handler}`"),
+                "remove the handler; statements need no scripts",
+            ));
+        }
+        let refresh = tag.get("http-equiv").is_some_and(|e| e.eq_ignore_ascii_case("refresh"));
+        let scheme = tag.attributes.iter().find_map(|(name, value)| match name.as_ref() {
+            "srcset" => value.split(',').find_map(|c| risky_scheme(c.trim_start())),
+            "content" if refresh => value.to_ascii_lowercase().find("url").and_then(|at| {
+                risky_scheme(value[at + 3..].trim_start().trim_start_matches('=').trim_start_matches(['\'', '"']))
+            }),
+            name if URL_ATTRIBUTES.contains(&name) => risky_scheme(value),
+            _ => None,
+        });
+        if let Some(scheme) = scheme {
+            found.push((
+                tag.offset,
+                format!("raw HTML with a `{scheme}` address"),
+                "link to an http(s) address instead",
+            ));
+        }
     })
+}
+
+/// The scheme of an address that runs code or hides content, as a browser reads it:
+/// leading spaces and control characters dropped, tabs and newlines removed, any case.
+/// `data:` images other than SVG are harmless.
+fn risky_scheme(url: &str) -> Option<&'static str> {
+    let lower: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let scheme = ["javascript:", "vbscript:", "data:"].into_iter().find(|s| lower.starts_with(s))?;
+    let image = lower.starts_with("data:image/") && !lower.starts_with("data:image/svg");
+    (!image).then_some(scheme)
 }
 
 /// Joins neighbouring text events, which the parser splits at every candidate delimiter.
@@ -371,6 +427,55 @@ mod tests {
             ]
         );
         assert!(diagnostics.iter().all(|d| !d.is_error()));
+    }
+
+    #[test]
+    fn risky_raw_html_is_found_however_it_is_spelt() {
+        let cases: &[(&str, &str)] = &[
+            ("<a title=\"a > b\" onclick=\"x()\">a</a>", "5:1 raw HTML with an inline event handler `onclick`"),
+            (
+                "<div\n  class=\"x\"\n  onmouseover=\"x()\">\nText\n</div>",
+                "5:1 raw HTML with an inline event handler `onmouseover`",
+            ),
+            ("Text <img src=x\nonerror=alert(1)> more", "5:6 raw HTML with an inline event handler `onerror`"),
+            ("<IMG SRC=x OnError=alert(1)>", "5:1 raw HTML with an inline event handler `onerror`"),
+            ("<SCRIPT>alert(1)</SCRIPT>", "5:1 raw HTML with a <script> element"),
+            ("<p>\n<script src=\"x.js\"></script>\n</p>", "6:1 raw HTML with a <script> element"),
+            ("<a href=\"java&Tab;script:alert(1)\">x</a>", "5:1 raw HTML with a `javascript:` address"),
+            ("<a href=\"jav&#x61;script:alert(1)\">x</a>", "5:1 raw HTML with a `javascript:` address"),
+            ("<a href=\"&#106;avascript:alert(1)\">x</a>", "5:1 raw HTML with a `javascript:` address"),
+            ("<a href=\" \x01javascript:alert(1)\">x</a>", "5:1 raw HTML with a `javascript:` address"),
+            ("<a href=\"java\nscript:alert(1)\">x</a>", "5:1 raw HTML with a `javascript:` address"),
+            ("<a href=JAVASCRIPT:alert(1)>x</a>", "5:1 raw HTML with a `javascript:` address"),
+            ("<a HREF='vbscript:msgbox(1)'>x</a>", "5:1 raw HTML with a `vbscript:` address"),
+            (
+                "<iframe src=\"data:text/html,<script>alert(1)</script>\"></iframe>",
+                "5:1 raw HTML with a `data:` address",
+            ),
+            ("<form action=\"javascript:x\"><button>b</button></form>", "5:1 raw HTML with a `javascript:` address"),
+            ("<svg><a xlink:href=\"javascript:x\">x</a></svg>", "5:6 raw HTML with a `javascript:` address"),
+            (
+                "<meta http-equiv=\"refresh\" content=\"0;url=javascript:x\">",
+                "5:1 raw HTML with a `javascript:` address",
+            ),
+            ("[x](java&Tab;script:alert(1))", "5:1 a link to `java\tscript:alert(1)`"),
+        ];
+        for (md, expected) in cases {
+            let (_, diagnostics) = parse(md);
+            let found: Vec<String> =
+                diagnostics.iter().map(|d| format!("{}:{} {}", d.location.line, d.location.col, d.message)).collect();
+            assert_eq!(found, [*expected], "{md:?}");
+        }
+        for harmless in [
+            "<img src=\"data:image/png;base64,AAAA\" alt=\"\">",
+            "<p title=\"javascript: the good parts\">Lonely onion=3</p>",
+            "<!-- <script>x</script> -->",
+            "`<script>` in code",
+            // Not raw HTML to CommonMark, so written out as text.
+            "<svg/onload=alert(1)>",
+        ] {
+            assert!(parse(harmless).1.is_empty(), "{harmless}");
+        }
     }
 
     #[test]
