@@ -163,6 +163,7 @@ pub fn parse_statement(
     out: &mut Vec<Diagnostic>,
 ) -> Option<Statement> {
     let errors_before = out.iter().filter(|d| d.is_error()).count();
+    check_folder_name(dir, &dir.path.join(STATEMENT_FILE), out);
     let Some(file) = dir.text(STATEMENT_FILE) else {
         out.push(
             Diagnostic::error(
@@ -335,6 +336,7 @@ fn check_files(
 /// Parses one page folder; `None` if it has errors.
 pub fn parse_page(dir: &ContentDir, site: &SiteConfig, out: &mut Vec<Diagnostic>) -> Option<Page> {
     let errors_before = out.iter().filter(|d| d.is_error()).count();
+    check_folder_name(dir, &dir.path, out);
     let mut translations = BTreeMap::new();
     for file in language_files(dir, site, out) {
         let Some((lang, split)) = split_language_file(file, site, out) else { continue };
@@ -495,22 +497,24 @@ fn checked_slug(
                 None
             }
         },
-        None => match check_slug("slug", folder) {
-            Ok(()) => Some(folder.to_owned()),
-            Err(r) => {
-                out.push(
-                    Diagnostic::error(
-                        SourceLocation::file(path),
-                        format!(
-                            "the folder name {}",
-                            r.message.replacen("valid slug", "valid slug for a web address", 1)
-                        ),
-                    )
-                    .with_hint(format!("{}; or set `slug:` in the front matter", r.hint.unwrap_or_default())),
-                );
-                None
-            }
-        },
+        // An invalid folder name is reported once, at the folder (see `check_folder_name`).
+        None => check_slug("slug", folder).is_ok().then(|| folder.to_owned()),
+    }
+}
+
+/// The folder name is the statement's (or page's) id: it lands in element ids, feed ids
+/// and file names even when every language file sets `slug:`, so it follows the rule of
+/// slugs always. Reported once, at `at` (statement.yaml, or the page's folder).
+fn check_folder_name(dir: &ContentDir, at: &Path, out: &mut Vec<Diagnostic>) {
+    if let Err(r) = check_slug("slug", &dir.name) {
+        let what = if at == dir.path {
+            "page's id, used in element ids"
+        } else {
+            "statement's id, used in element ids and feeds"
+        };
+        let hint =
+            format!("rename the folder; {}: it is the {what}, even where `slug:` is set", r.hint.unwrap_or_default());
+        out.push(Diagnostic::error(SourceLocation::file(at), format!("the folder name {}", r.message)).with_hint(hint));
     }
 }
 

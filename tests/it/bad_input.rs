@@ -148,3 +148,18 @@ fn a_folder_without_a_site_says_what_to_do() {
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("    {l}\n")).collect()
 }
+
+#[test]
+fn a_folder_name_with_markup_is_refused_even_with_a_slug() {
+    let folder = "content/statements/c\"><img src=x onerror=alert(1)>";
+    let result = fails_cleanly(
+        |site| {
+            site.file(&format!("{folder}/statement.yaml"), "date: 2020-01-01\nsignatories: [zeta-network]\n")
+                .file(&format!("{folder}/en.md"), "---\ntitle: X\nslug: x\n---\nText.[^a]\n\n[^a]: Note.\n")
+        },
+        &format!(
+            "{folder}/statement.yaml:1:1: error: the folder name `c\"><img src=x onerror=alert(1)>` is not a valid slug"
+        ),
+    );
+    assert_eq!(result, Ok(()));
+}
