@@ -80,8 +80,8 @@ impl Html {
 /// A note's events, with its number and how often the body refers to it.
 #[derive(Debug, Clone)]
 pub struct NoteEvents<'a> {
-    /// Normalised (lower-case) label.
-    pub label: String,
+    /// The label, matched as pulldown-cmark matches it (see [`crate::parse::footnotes::Label`]).
+    pub label: crate::parse::footnotes::Label,
     /// 1-based number.
     pub number: usize,
     /// How many times the body refers to it.
@@ -141,7 +141,7 @@ static MARK: &str = "\u{0}hole\u{0}";
 struct Writer<'a> {
     prefix: &'a str,
     /// Note numbers by label.
-    numbers: HashMap<String, usize>,
+    numbers: HashMap<crate::parse::footnotes::Label, usize>,
     /// References seen so far, by note number.
     seen: HashMap<usize, usize>,
     /// The kinds of the holes marked so far in the events being written, in order.
@@ -265,7 +265,7 @@ impl Writer<'_> {
 
     /// The id of the next reference to the note labelled `label`, and its number.
     fn reference(&mut self, label: &str) -> Option<(String, usize)> {
-        let number = *self.numbers.get(label)?;
+        let number = *self.numbers.get(&unicase::UniCase::new(label.to_owned()))?;
         let k = self.seen.entry(number).or_default();
         *k += 1;
         Some((reference_id(self.prefix, number, *k), number))
