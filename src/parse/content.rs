@@ -37,9 +37,10 @@ struct RawStatement {
     #[serde(default)]
     draft: bool,
     /// Signatory ids, or `{ id, since }`. Read without their places (a list may have
-    /// hundreds of entries): [`signer_locations`] finds them when one is wrong.
-    #[serde(default)]
-    signatories: Vec<RawSigner>,
+    /// hundreds of entries): [`signer_locations`] finds them when one is wrong. The list's
+    /// own place tells the signer-list fast path that the parser found it where it was.
+    #[serde(default = "no_signers")]
+    signatories: Spanned<Vec<RawSigner>>,
     /// An open sign-on form.
     #[serde(default)]
     sign_on: Option<RawSignOn>,
@@ -52,6 +53,21 @@ struct RawStatement {
     /// Free-form tags.
     #[serde(default)]
     tags: Vec<String>,
+}
+
+/// No `signatories:` key: an empty list, written nowhere.
+fn no_signers() -> Spanned<Vec<RawSigner>> {
+    Spanned::new(Vec::new(), serde_saphyr::Location::UNKNOWN, serde_saphyr::Location::UNKNOWN)
+}
+
+impl signer_list::SignerList for RawStatement {
+    fn list_at(&self) -> &serde_saphyr::Location {
+        &self.signatories.referenced
+    }
+
+    fn set_ids(&mut self, ids: Vec<String>) {
+        self.signatories.value = ids.into_iter().map(RawSigner::Id).collect();
+    }
 }
 
 /// A signer reference: an id, or an id with the day it joined.
@@ -183,18 +199,13 @@ pub fn parse_statement(
         return None;
     }
     // The usual signer list is read directly (see `signer_list`); the parser reads the rest.
-    let plain = signer_list::split(&file.text);
-    let yaml = plain.as_ref().map_or(file.text.as_str(), |(emptied, _)| emptied);
-    let mut raw: RawStatement = match from_yaml(path, yaml, 1) {
+    let raw: RawStatement = match signer_list::read(&file.text, |yaml| from_yaml(path, yaml, 1)) {
         Ok(raw) => raw,
         Err(d) => {
             out.push(d);
             return None;
         }
     };
-    if let Some((_, ids)) = plain {
-        raw.signatories = ids.into_iter().map(RawSigner::Id).collect();
-    }
     let at = |v: &Spanned<String>| location_of(path, v, 1);
     let refuse = |v: &Spanned<String>, r: Refusal, out: &mut Vec<Diagnostic>| {
         out.push(r.at(at(v)));
@@ -212,7 +223,7 @@ pub fn parse_statement(
         url_ok.then(|| SignOn { url: s.url.value.clone(), until })
     });
 
-    let signers = resolve_signers(path, &file.text, &raw.signatories, registry, out);
+    let signers = resolve_signers(path, &file.text, &raw.signatories.value, registry, out);
 
     let mut translations = BTreeMap::new();
     let files = language_files(dir, site, out);
