@@ -150,6 +150,10 @@ pub struct ServeArgs {
     /// Show drafts too (embargoed statements are always shown, with a banner).
     #[arg(long)]
     pub drafts: bool,
+    /// Also answer requests for this host name (a LAN name, a tunnel); repeatable. Only
+    /// localhost, 127.0.0.1, [::1] and the --bind address are answered otherwise.
+    #[arg(long, value_name = "NAME", value_parser = host_name)]
+    pub allow_host: Vec<String>,
 }
 
 /// `undersigned check`.
@@ -172,6 +176,19 @@ pub struct CheckArgs {
     pub timeout: u64,
 }
 
+/// An `--allow-host` value: a host name alone, without scheme, port or path.
+fn host_name(value: &str) -> Result<String, String> {
+    let valid =
+        !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(format!(
+            "`{value}` is not a host name (write it alone, as in `preview.example.org`, without port or scheme)"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +197,13 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn an_allowed_host_is_a_bare_name() {
+        assert!(Cli::try_parse_from(["undersigned", "serve", "--allow-host", "preview.example.org"]).is_ok());
+        for bad in ["preview.example.org:1111", "http://preview.example.org", "", "a b"] {
+            assert!(Cli::try_parse_from(["undersigned", "serve", "--allow-host", bad]).is_err(), "{bad}");
+        }
     }
 }

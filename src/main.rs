@@ -64,6 +64,7 @@ fn main() -> ExitCode {
                 port: args.port,
                 poll: args.poll,
                 drafts: args.drafts,
+                allow_hosts: args.allow_host,
             };
             return match undersigned::serve::serve(&options, Terminal) {
                 Ok(()) => {

@@ -37,9 +37,10 @@ struct RawStatement {
     #[serde(default)]
     draft: bool,
     /// Signatory ids, or `{ id, since }`. Read without their places (a list may have
-    /// hundreds of entries): [`signer_locations`] finds them when one is wrong.
-    #[serde(default)]
-    signatories: Vec<RawSigner>,
+    /// hundreds of entries): [`signer_locations`] finds them when one is wrong. The list's
+    /// own place tells the signer-list fast path that the parser found it where it was.
+    #[serde(default = "no_signers")]
+    signatories: Spanned<Vec<RawSigner>>,
     /// An open sign-on form.
     #[serde(default)]
     sign_on: Option<RawSignOn>,
@@ -52,6 +53,21 @@ struct RawStatement {
     /// Free-form tags.
     #[serde(default)]
     tags: Vec<String>,
+}
+
+/// No `signatories:` key: an empty list, written nowhere.
+fn no_signers() -> Spanned<Vec<RawSigner>> {
+    Spanned::new(Vec::new(), serde_saphyr::Location::UNKNOWN, serde_saphyr::Location::UNKNOWN)
+}
+
+impl signer_list::SignerList for RawStatement {
+    fn list_at(&self) -> &serde_saphyr::Location {
+        &self.signatories.referenced
+    }
+
+    fn set_ids(&mut self, ids: Vec<String>) {
+        self.signatories.value = ids.into_iter().map(RawSigner::Id).collect();
+    }
 }
 
 /// A signer reference: an id, or an id with the day it joined.
@@ -163,6 +179,7 @@ pub fn parse_statement(
     out: &mut Vec<Diagnostic>,
 ) -> Option<Statement> {
     let errors_before = out.iter().filter(|d| d.is_error()).count();
+    check_folder_name(dir, &dir.path.join(STATEMENT_FILE), out);
     let Some(file) = dir.text(STATEMENT_FILE) else {
         out.push(
             Diagnostic::error(
@@ -182,18 +199,13 @@ pub fn parse_statement(
         return None;
     }
     // The usual signer list is read directly (see `signer_list`); the parser reads the rest.
-    let plain = signer_list::split(&file.text);
-    let yaml = plain.as_ref().map_or(file.text.as_str(), |(emptied, _)| emptied);
-    let mut raw: RawStatement = match from_yaml(path, yaml, 1) {
+    let raw: RawStatement = match signer_list::read(&file.text, |yaml| from_yaml(path, yaml, 1)) {
         Ok(raw) => raw,
         Err(d) => {
             out.push(d);
             return None;
         }
     };
-    if let Some((_, ids)) = plain {
-        raw.signatories = ids.into_iter().map(RawSigner::Id).collect();
-    }
     let at = |v: &Spanned<String>| location_of(path, v, 1);
     let refuse = |v: &Spanned<String>, r: Refusal, out: &mut Vec<Diagnostic>| {
         out.push(r.at(at(v)));
@@ -211,7 +223,7 @@ pub fn parse_statement(
         url_ok.then(|| SignOn { url: s.url.value.clone(), until })
     });
 
-    let signers = resolve_signers(path, &file.text, &raw.signatories, registry, out);
+    let signers = resolve_signers(path, &file.text, &raw.signatories.value, registry, out);
 
     let mut translations = BTreeMap::new();
     let files = language_files(dir, site, out);
@@ -335,6 +347,7 @@ fn check_files(
 /// Parses one page folder; `None` if it has errors.
 pub fn parse_page(dir: &ContentDir, site: &SiteConfig, out: &mut Vec<Diagnostic>) -> Option<Page> {
     let errors_before = out.iter().filter(|d| d.is_error()).count();
+    check_folder_name(dir, &dir.path, out);
     let mut translations = BTreeMap::new();
     for file in language_files(dir, site, out) {
         let Some((lang, split)) = split_language_file(file, site, out) else { continue };
@@ -495,22 +508,24 @@ fn checked_slug(
                 None
             }
         },
-        None => match check_slug("slug", folder) {
-            Ok(()) => Some(folder.to_owned()),
-            Err(r) => {
-                out.push(
-                    Diagnostic::error(
-                        SourceLocation::file(path),
-                        format!(
-                            "the folder name {}",
-                            r.message.replacen("valid slug", "valid slug for a web address", 1)
-                        ),
-                    )
-                    .with_hint(format!("{}; or set `slug:` in the front matter", r.hint.unwrap_or_default())),
-                );
-                None
-            }
-        },
+        // An invalid folder name is reported once, at the folder (see `check_folder_name`).
+        None => check_slug("slug", folder).is_ok().then(|| folder.to_owned()),
+    }
+}
+
+/// The folder name is the statement's (or page's) id: it lands in element ids, feed ids
+/// and file names even when every language file sets `slug:`, so it follows the rule of
+/// slugs always. Reported once, at `at` (statement.yaml, or the page's folder).
+fn check_folder_name(dir: &ContentDir, at: &Path, out: &mut Vec<Diagnostic>) {
+    if let Err(r) = check_slug("slug", &dir.name) {
+        let what = if at == dir.path {
+            "page's id, used in element ids"
+        } else {
+            "statement's id, used in element ids and feeds"
+        };
+        let hint =
+            format!("rename the folder; {}: it is the {what}, even where `slug:` is set", r.hint.unwrap_or_default());
+        out.push(Diagnostic::error(SourceLocation::file(at), format!("the folder name {}", r.message)).with_hint(hint));
     }
 }
 

@@ -8,9 +8,15 @@
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
+use unicase::UniCase;
 
 use crate::hash::HashMap;
 use crate::render::html::NoteEvents;
+
+/// A note label as pulldown-cmark matches it: Unicode case folding (`ß` is `SS`), through
+/// the very type it uses. Labels come from its events with their whitespace already
+/// collapsed (a run of spaces, tabs or a line break is one space).
+pub type Label = UniCase<String>;
 
 /// A problem found by the pass, at a byte offset of the Markdown body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +34,7 @@ pub struct NoteProblem {
 /// The result of the pass.
 #[derive(Debug, Clone, Default)]
 pub struct NotePass<'a> {
-    /// The body without note definitions; references keep their normalised label.
+    /// The body without note definitions; references keep their label as written.
     pub body: Vec<Event<'a>>,
     /// Referenced notes, numbered by first reference.
     pub notes: Vec<NoteEvents<'a>>,
@@ -39,17 +45,20 @@ pub struct NotePass<'a> {
 /// Runs the pass over `events`, parsed from `source`.
 pub fn number_notes<'a>(source: &str, events: Vec<(Event<'a>, Range<usize>)>) -> NotePass<'a> {
     let mut pass = NotePass::default();
-    let mut definitions: HashMap<String, Definition<'a>> = HashMap::default();
-    let mut definition_order: Vec<String> = Vec::new();
-    let mut current: Option<(String, Vec<Event<'a>>, usize)> = None;
+    let mut definitions: HashMap<Label, Definition<'a>> = HashMap::default();
+    let mut definition_order: Vec<Label> = Vec::new();
+    let mut current: Option<(Label, Vec<Event<'a>>, usize)> = None;
     let mut in_code = false;
-    // The parser splits text at every `[`; a run of neighbouring text events is scanned
-    // as one span of the source.
+    // The parser splits text at every `[` and drops the backslash of an escape; a run of
+    // neighbouring text events (across such backslashes) is scanned as one span of the source.
     let mut text_run: Option<Range<usize>> = None;
+    let neighbours = |run: &Range<usize>, next: &Range<usize>| {
+        run.end == next.start || (run.end + 1 == next.start && source.as_bytes()[run.end] == b'\\')
+    };
 
     for (event, range) in events {
         match (&event, &mut text_run) {
-            (Event::Text(_), Some(run)) if !in_code && run.end == range.start => run.end = range.end,
+            (Event::Text(_), Some(run)) if !in_code && neighbours(run, &range) => run.end = range.end,
             (Event::Text(_), _) if !in_code => {
                 if let Some(run) = text_run.replace(range.clone()) {
                     find_undefined_references(source, run.clone(), &mut pass.problems);
@@ -63,7 +72,7 @@ pub fn number_notes<'a>(source: &str, events: Vec<(Event<'a>, Range<usize>)>) ->
         }
         match event {
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                current = Some((normalise(&label), Vec::new(), range.start));
+                current = Some((UniCase::new(label.to_string()), Vec::new(), range.start));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 let Some((label, events, offset)) = current.take() else { continue };
@@ -72,7 +81,7 @@ pub fn number_notes<'a>(source: &str, events: Vec<(Event<'a>, Range<usize>)>) ->
                     pass.problems.push(NoteProblem {
                         offset,
                         is_error: true,
-                        message: format!("the note `[^{label}]` is defined twice"),
+                        message: format!("the note `[^{}]` is defined twice", label.as_ref()),
                         hint: Some(format!("it is first defined on line {line} of the body; remove one or rename it")),
                     });
                 } else {
@@ -86,10 +95,6 @@ pub fn number_notes<'a>(source: &str, events: Vec<(Event<'a>, Range<usize>)>) ->
                     Event::End(TagEnd::CodeBlock) => in_code = false,
                     _ => {}
                 }
-                let event = match event {
-                    Event::FootnoteReference(label) => Event::FootnoteReference(normalise(&label).into()),
-                    other => other,
-                };
                 match &mut current {
                     Some((_, events, _)) => events.push(event),
                     None => pass.body.push(event),
@@ -104,17 +109,17 @@ pub fn number_notes<'a>(source: &str, events: Vec<(Event<'a>, Range<usize>)>) ->
 
     // Number by first reference: in the body first, then inside notes (notes citing notes),
     // each note's references read when its turn comes (first numbered, first read).
-    let labels = |events: &[Event<'_>]| -> Vec<String> {
+    let labels = |events: &[Event<'_>]| -> Vec<Label> {
         events
             .iter()
             .filter_map(|e| match e {
-                Event::FootnoteReference(label) => Some(label.to_string()),
+                Event::FootnoteReference(label) => Some(UniCase::new(label.to_string())),
                 _ => None,
             })
             .collect()
     };
-    let mut order: Vec<String> = Vec::new();
-    let mut counts: HashMap<String, usize> = HashMap::default();
+    let mut order: Vec<Label> = Vec::new();
+    let mut counts: HashMap<Label, usize> = HashMap::default();
     let mut queue = std::collections::VecDeque::from([labels(&pass.body)]);
     while let Some(references) = queue.pop_front() {
         for label in references {
@@ -135,17 +140,18 @@ pub fn number_notes<'a>(source: &str, events: Vec<(Event<'a>, Range<usize>)>) ->
             pass.problems.push(NoteProblem {
                 offset: def.offset,
                 is_error: false,
-                message: format!("the note `[^{label}]` is never referred to"),
-                hint: Some(format!("refer to it with `[^{label}]` in the text, or remove it")),
+                message: format!("the note `[^{}]` is never referred to", label.as_ref()),
+                hint: Some(format!("refer to it with `[^{}]` in the text, or remove it", label.as_ref())),
             });
         }
     }
     for label in order {
-        if let Some(def) = definitions.remove(&label) {
+        // The note keeps its label as defined, which its references match.
+        if let Some((defined, def)) = definitions.remove_entry(&label) {
             pass.notes.push(NoteEvents {
                 number: def.number.unwrap_or_default(),
                 references: counts.get(&label).copied().unwrap_or_default(),
-                label,
+                label: defined,
                 events: def.events,
             });
         }
@@ -160,11 +166,6 @@ struct Definition<'a> {
     number: Option<usize>,
 }
 
-/// Labels match case-insensitively, as in pulldown-cmark.
-fn normalise(label: &str) -> String {
-    label.to_lowercase()
-}
-
 /// Finds `[^label]` left as text: pulldown-cmark's sign of a reference to an undefined note.
 fn find_undefined_references(source: &str, run: Range<usize>, problems: &mut Vec<NoteProblem>) {
     let (text, base) = (&source[run.clone()], run.start);
@@ -174,24 +175,81 @@ fn find_undefined_references(source: &str, run: Range<usize>, problems: &mut Vec
         if source[..base + start].ends_with('\\') {
             continue;
         }
-        let Some(len) = text[from..].find(']') else { break };
-        let label = &text[from..from + len];
-        if label.is_empty() || label.chars().any(char::is_whitespace) || label.contains('[') {
-            continue;
-        }
+        let Some((len, label)) = scan_label(&text[from..]) else { continue };
         problems.push(NoteProblem {
             offset: base + start,
             is_error: true,
             message: format!("the note `[^{label}]` is not defined"),
             hint: Some(format!("add a line `[^{label}]: …` with the note's text at the end of the file")),
         });
-        from += len + 1;
+        from += len;
     }
+}
+
+/// The label of a note reference whose `[^` ends just before `text`, read as pulldown-cmark
+/// 0.13 reads it (`scan_link_label_rest`, GFM footnotes): the bytes up to and including the
+/// closing `]`, and the label with each run of whitespace that is not one space made one
+/// space, trimmed. `None` where it sees no label: an empty one, a `[` or a line break inside,
+/// 1,000 characters or more, no `]`.
+fn scan_label(text: &str) -> Option<(usize, String)> {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b']') {
+        return None;
+    }
+    let is_space = |b: u8| (0x09..=0x0d).contains(&b) || b == b' ';
+    let (mut i, mut mark, mut codepoints, mut only_space) = (0, 0, 0, true);
+    let mut label = String::new();
+    loop {
+        if codepoints >= 1000 {
+            return None;
+        }
+        match *bytes.get(i)? {
+            b'[' => return None,
+            b']' => break,
+            b'\\' if bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation) => {
+                i += 2;
+                codepoints += 2;
+                only_space = false;
+            }
+            b if is_space(b) => {
+                let start = i;
+                let mut weight = 0;
+                while let Some(&b) = bytes.get(i).filter(|b| is_space(**b)) {
+                    if b == b'\n' || b == b'\r' {
+                        return None;
+                    }
+                    weight += if b == b' ' { 1 } else { 2 };
+                    i += 1;
+                }
+                if weight > 1 {
+                    label.push_str(&text[mark..start]);
+                    label.push(' ');
+                    mark = i;
+                    codepoints += i - start;
+                } else {
+                    codepoints += 1;
+                }
+            }
+            b => {
+                only_space = false;
+                i += 1;
+                if b & 0x80 != 0 {
+                    codepoints += 1;
+                }
+            }
+        }
+    }
+    if only_space {
+        return None;
+    }
+    label.push_str(&text[mark..i]);
+    Some((i + 1, label.trim_matches([' ', '\t', '\r', '\n']).to_owned()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
     use pulldown_cmark::{Options, Parser};
 
     fn run(source: &str) -> NotePass<'_> {
@@ -238,5 +296,79 @@ mod tests {
     #[test]
     fn references_in_code_are_not_notes() {
         assert!(run("```\nx[^y]\n```\n\n`[^z]`\n").problems.is_empty());
+    }
+
+    #[test]
+    fn labels_match_with_unicode_case_folding_as_in_pulldown_cmark() {
+        for source in [
+            "A[^straße].\n\n[^STRASSE]: Note.\n",
+            "A[^STRASSE].\n\n[^straße]: Note.\n",
+            "A[^ΟΔΟΣ].\n\n[^οδοσ]: Note.\n",
+            "A[^\u{212a}elvin].\n\n[^kelvin]: Note.\n",
+        ] {
+            let pass = run(source);
+            assert_eq!(pass.notes.len(), 1, "{source}");
+            assert!(pass.problems.is_empty(), "{source}: {:?}", pass.problems);
+        }
+        let pass = run("A[^straße].\n\n[^STRASSE]: Note.\n");
+        assert_eq!(pass.notes[0].label.as_ref(), "STRASSE", "the label as defined");
+    }
+
+    #[test]
+    fn labels_match_with_whitespace_collapsed_as_in_pulldown_cmark() {
+        let pass = run("A[^STRASSE  b] B[^Strasse\tb] C[^ straße b ].\n\n[^straße b]: Note.\n");
+        let numbered: Vec<_> = pass.notes.iter().map(|n| (n.label.as_ref(), n.references)).collect();
+        assert_eq!(numbered, [("straße b", 3)]);
+        assert!(pass.problems.is_empty(), "{:?}", pass.problems);
+    }
+
+    #[test]
+    fn an_undefined_label_with_spaces_or_escapes_is_reported_as_pulldown_cmark_reads_it() {
+        let messages = |source| run(source).problems.into_iter().map(|p| p.message).collect::<Vec<_>>();
+        assert_eq!(messages("A[^no  such\tnote]."), ["the note `[^no such note]` is not defined"]);
+        assert_eq!(messages("A[^a\\]b]."), ["the note `[^a\\]b]` is not defined"]);
+        assert_eq!(messages("A[^a\u{a0}b]."), ["the note `[^a\u{a0}b]` is not defined"]);
+        // Not labels for pulldown-cmark: empty, blank, with `[` inside.
+        assert!(messages("A[^] B[^  ] C[^a[b]].").is_empty());
+    }
+
+    /// Labels over an alphabet of case pairs that Unicode folding joins and lower-casing
+    /// does not, and of whitespace, escapes and brackets.
+    fn label() -> impl proptest::strategy::Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            "s", "S", "ß", "ẞ", "ss", "SS", "k", "K", "\u{212a}", "σ", "ς", "Σ", "i", "I", "İ", "ı", "ǅ", "ǆ", "Ǆ",
+            " ", "  ", "\t", "\u{a0}", "\\", "]", "[", "*", "<", "\"",
+        ];
+        proptest::collection::vec(proptest::sample::select(PIECES), 1..6).prop_map(|p| p.concat())
+    }
+
+    proptest::proptest! {
+        /// Whatever pulldown-cmark matches, the pass numbers; whatever it leaves as text,
+        /// the pass reports: the two never disagree about a label.
+        #[test]
+        fn the_pass_matches_labels_exactly_as_pulldown_cmark_does(cited in label(), defined in label()) {
+            let source = format!("A[^{cited}].\n\n[^{defined}]: Note.\n");
+            let events: Vec<_> = Parser::new_ext(&source, Options::ENABLE_FOOTNOTES).into_offset_iter().collect();
+            let referenced = events.iter().any(|(e, _)| matches!(e, Event::FootnoteReference(_)));
+            let pass = number_notes(&source, events);
+            let errors: Vec<_> = pass.problems.iter().filter(|p| p.is_error).collect();
+            if referenced {
+                proptest::prop_assert_eq!(pass.notes.len(), 1, "{:?}", source);
+                proptest::prop_assert!(errors.is_empty(), "{:?}: {:?}", source, errors);
+                let (body, _) = crate::render::html::write_document("st", pass.body, pass.notes);
+                let html = body.filled(&crate::render::html::Fill::page("", ""));
+                proptest::prop_assert!(html.contains("doc-noteref"), "{:?}: {}", source, html);
+            } else {
+                proptest::prop_assert!(pass.notes.is_empty(), "{:?}", source);
+                // A whole label left as text is reported (emphasis would split the text).
+                let whole = scan_label(&format!("{cited}]")).is_some_and(|(len, _)| len == cited.len() + 1);
+                if whole && !cited.contains('*') {
+                    proptest::prop_assert!(
+                        errors.iter().any(|p| p.message.ends_with("is not defined")),
+                        "{:?}: {:?}", source, pass.problems
+                    );
+                }
+            }
+        }
     }
 }

@@ -37,8 +37,27 @@ pub fn from_yaml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize
             _ => e.location().map_or((1, 1), |l| (l.line() as usize, l.column() as usize)),
         };
         let location = SourceLocation::new(path, line.max(1) + first_line - 1, col.max(1));
-        describe(Diagnostic::error(location, message))
+        let odd_space = text.lines().nth(line.max(1) - 1).and_then(leading_odd_space);
+        match odd_space {
+            Some(space) => Diagnostic::error(
+                location,
+                format!("an invisible space (U+{:04X}) where YAML expects an ordinary space", u32::from(space)),
+            )
+            .with_hint(
+                "YAML reads only ordinary spaces as spaces: replace it with one, or delete the line if it is blank",
+            ),
+            None => describe(Diagnostic::error(location, message)),
+        }
     })
+}
+
+/// A space other than the ASCII one (a non-breaking space, U+2000–U+200A, U+3000, a
+/// byte-order mark) among the blanks that open `line`: it looks like indentation, and YAML
+/// reads it as text.
+fn leading_odd_space(line: &str) -> Option<char> {
+    line.chars()
+        .take_while(|c| c.is_whitespace() || *c == '\u{feff}')
+        .find(|c| !c.is_ascii() && (c.is_whitespace() || *c == '\u{feff}'))
 }
 
 /// Where a spanned YAML value was written, in whole-file coordinates.

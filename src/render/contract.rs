@@ -47,7 +47,14 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
              (the language of the linked text), `lang_name`",
         )],
     ),
-    ("page.html", &[("body", "the page's Markdown as HTML")]),
+    (
+        "page.html",
+        &[
+            ("body", "the page's Markdown as HTML"),
+            ("notes", "as `statement.notes`: list of `id`, `number`, `html` (HTML, back-links included), `references`"),
+            ("notes_id", "the id of the notes heading"),
+        ],
+    ),
     ("chooser.html", &[("languages", "list of `lang`, `name`, `title` (the site's title in that language), `url`")]),
     (
         "notice.html",

@@ -80,8 +80,8 @@ impl Html {
 /// A note's events, with its number and how often the body refers to it.
 #[derive(Debug, Clone)]
 pub struct NoteEvents<'a> {
-    /// Normalised (lower-case) label.
-    pub label: String,
+    /// The label, matched as pulldown-cmark matches it (see [`crate::parse::footnotes::Label`]).
+    pub label: crate::parse::footnotes::Label,
     /// 1-based number.
     pub number: usize,
     /// How many times the body refers to it.
@@ -141,7 +141,7 @@ static MARK: &str = "\u{0}hole\u{0}";
 struct Writer<'a> {
     prefix: &'a str,
     /// Note numbers by label.
-    numbers: HashMap<String, usize>,
+    numbers: HashMap<crate::parse::footnotes::Label, usize>,
     /// References seen so far, by note number.
     seen: HashMap<usize, usize>,
     /// The kinds of the holes marked so far in the events being written, in order.
@@ -179,7 +179,7 @@ impl Writer<'_> {
             };
             links.push(Event::InlineHtml(" <a href=\"".into()));
             links.push(self.hole(HoleKind::Base));
-            let id = reference_id(self.prefix, number, k);
+            let id = escape(&reference_id(self.prefix, number, k));
             links.push(Event::InlineHtml(format!("#{id}\" role=\"doc-backlink\" aria-label=\"").into()));
             let number = u32::try_from(number).unwrap_or(u32::MAX);
             links.push(self.hole(HoleKind::Backlink { number, letter }));
@@ -224,15 +224,17 @@ impl Writer<'_> {
                 }
                 Event::FootnoteReference(label) => match self.reference(&label) {
                     Some((id, number)) => {
+                        let id = escape(&id);
                         out.push(Event::InlineHtml(format!("<sup class=\"noteref\"><a id=\"{id}\" href=\"").into()));
                         out.push(self.hole(HoleKind::Base));
-                        let note = note_id(self.prefix, number);
+                        let note = escape(&note_id(self.prefix, number));
                         out.push(Event::InlineHtml(
                             format!("#{note}\" role=\"doc-noteref\">{number}</a></sup>").into(),
                         ));
                     }
-                    // The footnote pass reports undefined labels; keep the text if one slips by.
-                    None => out.push(Event::InlineHtml(format!("[^{label}]").into())),
+                    // The footnote pass reports undefined labels; keep the text if one slips by,
+                    // as text: a label may hold `<` and `"`.
+                    None => out.push(Event::Text(format!("[^{label}]").into())),
                 },
                 Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
                     let mut open = String::from("<a href=\"");
@@ -263,7 +265,7 @@ impl Writer<'_> {
 
     /// The id of the next reference to the note labelled `label`, and its number.
     fn reference(&mut self, label: &str) -> Option<(String, usize)> {
-        let number = *self.numbers.get(label)?;
+        let number = *self.numbers.get(&unicase::UniCase::new(label.to_owned()))?;
         let k = self.seen.entry(number).or_default();
         *k += 1;
         Some((reference_id(self.prefix, number, *k), number))
@@ -446,6 +448,26 @@ mod tests {
             notes[1],
             "<p>Y. <a href=\"#st-fnref-2\" role=\"doc-backlink\" aria-label=\"Back to 2\">↩\u{fe0e}</a></p>\n"
         );
+    }
+
+    #[test]
+    fn a_prefix_with_markup_stays_inside_its_attributes() {
+        let (doc, _) = parse_markdown(Path::new("en.md"), "A[^x].\n\n[^x]: X.\n", 1, "c\"><img src=x>");
+        let fill = Fill::page("Back to {n}", "Table");
+        let (body, note) = (doc.body.filled(&fill), doc.notes[0].html.filled(&fill));
+        assert!(!body.contains("<img") && !note.contains("<img"), "{body}\n{note}");
+        assert!(
+            body.contains("id=\"c&quot;&gt;&lt;img src=x&gt;-fnref-1\" href=\"#c&quot;&gt;&lt;img src=x&gt;-fn-1\""),
+            "{body}"
+        );
+        assert!(note.contains("href=\"#c&quot;&gt;&lt;img src=x&gt;-fnref-1\""), "{note}");
+    }
+
+    #[test]
+    fn a_reference_to_no_note_is_written_as_text() {
+        let body = vec![Event::FootnoteReference("<img src=x onerror=alert(1)>".into())];
+        let (html, _) = write_document("st", body, Vec::new());
+        assert_eq!(html.filled(&Fill::page("", "")), "[^&lt;img src=x onerror=alert(1)&gt;]");
     }
 
     #[test]

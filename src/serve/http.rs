@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use tokio::sync::broadcast;
 
+use super::host::HostPolicy;
 use crate::render::Site;
 use crate::render::html::escape;
 
@@ -64,9 +65,13 @@ impl Shared {
     }
 }
 
-/// The server's routes.
-pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new().route(EVENTS_PATH, axum::routing::get(events)).fallback(file).with_state(shared)
+/// The server's routes, every one of them (the fallback too) behind the `Host` check.
+pub fn router(shared: Arc<Shared>, hosts: HostPolicy) -> Router {
+    Router::new()
+        .route(EVENTS_PATH, axum::routing::get(events))
+        .fallback(file)
+        .with_state(shared)
+        .layer(axum::middleware::from_fn_with_state(hosts, super::host::check))
 }
 
 /// Server-sent events: one `reload` per rebuild, and a comment every 15 s to keep the
@@ -229,6 +234,80 @@ mod tests {
         assert_eq!(content_type("en/statements/x/signatories.csv"), "text/csv; charset=utf-8");
         assert_eq!(content_type("en/statements/x/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("statement.PDF"), "application/pdf");
+    }
+
+    fn site() -> Arc<Shared> {
+        let mut site = Site::default();
+        site.files.insert("index.html".to_owned(), b"<html><body>home</body></html>".to_vec().into());
+        site.files.insert("en/statements/embargoed/index.html".to_owned(), b"<p>secret</p>".to_vec().into());
+        Shared::new(Arc::new(site), "/".to_owned())
+    }
+
+    async fn status(policy: &HostPolicy, path: &str, host: Option<&str>) -> u16 {
+        use tower::ServiceExt;
+        let mut request = axum::http::Request::get(path);
+        if let Some(host) = host {
+            request = request.header(header::HOST, host);
+        }
+        let request = request.body(Body::empty()).expect("a valid request");
+        let response = router(site(), policy.clone()).oneshot(request).await.expect("infallible");
+        response.status().as_u16()
+    }
+
+    #[tokio::test]
+    async fn every_route_refuses_a_foreign_host() {
+        let policy = HostPolicy::new(std::net::IpAddr::from([127, 0, 0, 1]), &[]);
+        for (path, answered) in [
+            ("/", 200),
+            ("/en/statements/embargoed/", 200),
+            ("/en/statements/embargoed", 301),
+            ("/nope", 404),
+            (EVENTS_PATH, 200),
+        ] {
+            for host in ["localhost:1111", "127.0.0.1:1111", "[::1]:1111"] {
+                assert_eq!(status(&policy, path, Some(host)).await, answered, "{path} for {host}");
+            }
+            // A DNS-rebound name reaches the server with its own Host.
+            for host in ["rebind.evil.example:1111", "evil.example", "127.0.0.1.nip.io:1111"] {
+                assert_eq!(status(&policy, path, Some(host)).await, 403, "{path} for {host}");
+            }
+            assert_eq!(status(&policy, path, None).await, answered, "{path} without Host (HTTP/1.0)");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refusal_says_why_in_plain_text() {
+        use tower::ServiceExt;
+        let policy = HostPolicy::new(std::net::IpAddr::from([127, 0, 0, 1]), &[]);
+        let request = axum::http::Request::get("/").header(header::HOST, "evil.example:1111").body(Body::empty());
+        let response = router(site(), policy).oneshot(request.expect("valid")).await.expect("infallible");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "text/plain; charset=utf-8");
+        let body = axum::body::to_bytes(response.into_body(), 4096).await.expect("a body");
+        assert_eq!(
+            String::from_utf8_lossy(&body),
+            "403 Forbidden: this undersigned preview does not answer the host `evil.example:1111`: it answers \
+             only localhost, 127.0.0.1, [::1] and its --bind address. To preview under this name, start it \
+             with `--allow-host evil.example`.\n"
+        );
+    }
+
+    #[tokio::test]
+    async fn two_hosts_or_a_request_line_naming_another_host_are_refused() {
+        use tower::ServiceExt;
+        let policy = HostPolicy::new(std::net::IpAddr::from([127, 0, 0, 1]), &[]);
+        let two = axum::http::Request::get("/")
+            .header(header::HOST, "localhost")
+            .header(header::HOST, "evil.example")
+            .body(Body::empty())
+            .expect("valid");
+        assert_eq!(router(site(), policy.clone()).oneshot(two).await.expect("ok").status(), 403);
+        let absolute = axum::http::Request::get("http://evil.example/")
+            .header(header::HOST, "localhost")
+            .body(Body::empty())
+            .expect("valid");
+        assert_eq!(router(site(), policy.clone()).oneshot(absolute).await.expect("ok").status(), 403);
+        let absolute_only = axum::http::Request::get("http://evil.example/").body(Body::empty()).expect("valid");
+        assert_eq!(router(site(), policy).oneshot(absolute_only).await.expect("ok").status(), 403);
     }
 
     #[test]

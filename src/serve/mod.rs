@@ -5,6 +5,7 @@
 //! into [`watch::Change`]s; a rebuild thread applies them with [`rebuild::Rebuilder`],
 //! publishes the new site or the errors, and tells open pages to reload.
 
+pub mod host;
 pub mod http;
 pub mod rebuild;
 pub mod watch;
@@ -34,6 +35,8 @@ pub struct ServeOptions {
     pub poll: bool,
     /// Show drafts too.
     pub drafts: bool,
+    /// Host names answered besides the loopback ones and the bind address (see [`host`]).
+    pub allow_hosts: Vec<String>,
 }
 
 /// How `serve` reports what happens, so `main.rs` stays the only place that prints.
@@ -81,7 +84,7 @@ pub fn serve(options: &ServeOptions, reporter: impl Reporter) -> Result<()> {
     runtime.block_on(async move {
         listener.set_nonblocking(true).map_err(|e| Error::io("socket", e))?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Error::io("socket", e))?;
-        axum::serve(listener, http::router(shared))
+        axum::serve(listener, http::router(shared, host::HostPolicy::new(options.bind, &options.allow_hosts)))
             .with_graceful_shutdown(stopped())
             .await
             .map_err(|e| Error::io("server", e))

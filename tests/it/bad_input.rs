@@ -28,6 +28,7 @@ bad_inputs!(
     empty_language_file,
     empty_statement_yaml,
     folder_name_not_a_slug,
+    folder_name_not_a_slug_with_slug,
     footnote_duplicate,
     footnote_undefined,
     front_matter_missing,
@@ -43,6 +44,7 @@ bad_inputs!(
     link_to_embargoed_statement_spelt_otherwise,
     many_errors_in_one_run,
     not_utf8,
+    page_folder_name_not_a_slug,
     page_slug_reserved,
     pdf_missing_file,
     policy_missing_translation_error,
@@ -54,6 +56,7 @@ bad_inputs!(
     registry_missing_name,
     registry_unknown_kind,
     signer_late_without_since,
+    signer_list_nbsp_line,
     signer_listed_twice,
     signer_since_bad_date,
     signer_unknown_id,
@@ -231,4 +234,19 @@ fn a_folder_without_a_site_says_what_to_do() {
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+#[test]
+fn a_folder_name_with_markup_is_refused_even_with_a_slug() {
+    let folder = "content/statements/c\"><img src=x onerror=alert(1)>";
+    let result = fails_cleanly(
+        |site| {
+            site.file(&format!("{folder}/statement.yaml"), "date: 2020-01-01\nsignatories: [zeta-network]\n")
+                .file(&format!("{folder}/en.md"), "---\ntitle: X\nslug: x\n---\nText.[^a]\n\n[^a]: Note.\n")
+        },
+        &format!(
+            "{folder}/statement.yaml:1:1: error: the folder name `c\"><img src=x onerror=alert(1)>` is not a valid slug"
+        ),
+    );
+    assert_eq!(result, Ok(()));
 }

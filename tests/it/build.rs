@@ -300,3 +300,25 @@ fn the_same_site_in_folders_of_other_names_written_in_other_orders_builds_byte_f
     assert!(first.len() > 20);
     assert_eq!(first, snapshot_tree(&b.path().join("public")));
 }
+
+#[test]
+fn a_plain_page_lists_its_notes_with_back_links_as_a_statement_does() {
+    let site = Fixture::base().file(
+        "content/pages/about/en.md",
+        "---\ntitle: About\n---\nAbout us.[^who] Again.[^who] And[^how].\n\n[^who]: Who we are.\n[^how]: How we work.\n",
+    );
+    site.build_ok();
+    let page = site.output("en/about/index.html");
+    for expected in [
+        "<a id=\"about-fnref-1\" href=\"#about-fn-1\" role=\"doc-noteref\">1</a>",
+        "<a id=\"about-fnref-1-2\" href=\"#about-fn-1\" role=\"doc-noteref\">1</a>",
+        "<a id=\"about-fnref-2\" href=\"#about-fn-2\" role=\"doc-noteref\">2</a>",
+        "<section class=\"notes\" role=\"doc-endnotes\" aria-labelledby=\"about-notes\">\n<h2 id=\"about-notes\">Notes</h2>",
+        "<li id=\"about-fn-1\"><p>Who we are. <a href=\"#about-fnref-1\" role=\"doc-backlink\"",
+        "<a href=\"#about-fnref-1-2\" role=\"doc-backlink\"",
+        "<li id=\"about-fn-2\"><p>How we work. <a href=\"#about-fnref-2\" role=\"doc-backlink\"",
+    ] {
+        assert!(page.contains(expected), "missing {expected:?} in:\n{page}");
+    }
+    assert!(!site.output("es/acerca/index.html").contains("doc-endnotes"), "a page without notes has no list");
+}

@@ -244,3 +244,28 @@ fn partial_rebuilds_end_where_a_full_build_does() {
         assert!(differing.is_empty(), "after edit {i}, these files differ from a full build: {differing:?}");
     }
 }
+
+/// Sends a raw request over a socket and returns the status line, so that the `Host`
+/// header is exactly what a DNS-rebinding page (or an HTTP/1.0 client) would send.
+fn raw_status(server: &Server, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut socket = std::net::TcpStream::connect(("127.0.0.1", server.port())).expect("connect");
+    socket.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    socket.write_all(request.as_bytes()).expect("send");
+    let mut head = [0u8; 64];
+    let read = socket.read(&mut head).expect("answer");
+    String::from_utf8_lossy(&head[..read]).lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn a_page_under_another_name_is_refused_even_for_the_event_stream() {
+    let site = Fixture::base();
+    let server = Server::start(&site, 0);
+    for path in ["/", "/en/statements/sample/", "/__undersigned/events", "/nothing-here"] {
+        let rebound = format!("GET {path} HTTP/1.1\r\nHost: rebind.evil.example:{}\r\n\r\n", server.port());
+        assert_eq!(raw_status(&server, &rebound), "HTTP/1.1 403 Forbidden", "{path}");
+        let local = format!("GET {path} HTTP/1.1\r\nHost: LocalHost:{}\r\n\r\n", server.port());
+        assert_ne!(raw_status(&server, &local), "HTTP/1.1 403 Forbidden", "{path}");
+    }
+    assert_eq!(raw_status(&server, "GET / HTTP/1.0\r\n\r\n"), "HTTP/1.0 200 OK", "no Host: not from a browser");
+}

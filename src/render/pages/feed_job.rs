@@ -94,7 +94,7 @@ fn feed_text(id: &str, t: &Translation, strings: &I18n, base: &str, out: &mut St
     if !t.document.notes.is_empty() {
         out.push_str(&format!("<h2>{}</h2>\n<ol>\n", escape(strings.text("notes"))));
         for n in &t.document.notes {
-            out.push_str(&format!("<li id=\"{}\">", note_id(id, n.number)));
+            out.push_str(&format!("<li id=\"{}\">", escape(&note_id(id, n.number))));
             n.html.fill_into(&fill, out);
             out.push_str("</li>\n");
         }

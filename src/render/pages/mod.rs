@@ -18,7 +18,7 @@ use tera::Context;
 use super::collate::NameOrder;
 use super::data::{self};
 use super::feeds::{self};
-use super::html::{Fill, absolute};
+use super::html::{Fill, absolute, note_id, notes_heading_id, reference_ids};
 use super::i18n::I18n;
 use super::plan::{Job, Plan, Version, page_file};
 use super::sitemap;
@@ -26,7 +26,7 @@ use super::urls::Urls;
 use super::{RenderOptions, Theme};
 use crate::error::{Diagnostic, SourceLocation};
 use crate::hash::HashMap;
-use crate::model::{Corpus, Lang, Signatory, Statement};
+use crate::model::{Corpus, Document, Lang, Signatory, Statement};
 
 /// The feed files of one language, relative to its home.
 pub const FEEDS: [(&str, &str, &str); 3] = [
@@ -395,11 +395,17 @@ impl<'a> Renderer<'a> {
         ]))
     }
 
+    /// A plain page: its body, and its notes as on a statement, ids prefixed with the folder name.
     fn plain_page(&self, i: usize, lang: &Lang) -> PageContext {
         let page = &self.corpus.pages[i];
         let t = &page.translations[lang];
-        let body = t.document.body.filled(&self.page_fill(lang));
-        PageContext::new("page", &t.title, t.summary.as_deref().unwrap_or_default(), json!({ "body": body }))
+        let fill = self.page_fill(lang);
+        let body = t.document.body.filled(&fill);
+        let mut ctx =
+            PageContext::new("page", &t.title, t.summary.as_deref().unwrap_or_default(), json!({ "body": body }));
+        ctx.extra.insert_value("notes", notes_view(&page.id, &t.document, &fill).into());
+        ctx.extra.insert("notes_id", &notes_heading_id(&page.id));
+        ctx
     }
 
     fn notice(&self, statement: &Statement, lang: &Lang) -> PageContext {
@@ -455,6 +461,23 @@ impl PageContext {
         let extra = Context::from_serialize(&extra).unwrap_or_default();
         Self { meta, extra, times: None, jsonld: None, files: Vec::new(), image: None }
     }
+}
+
+/// A document's notes for a template: `id`, `number`, `html` (back links included) and the
+/// ids of its `references`; element ids start with `prefix`.
+fn notes_view(prefix: &str, document: &Document, fill: &Fill<'_>) -> Vec<tera::Value> {
+    document
+        .notes
+        .iter()
+        .map(|n| {
+            template_map([
+                ("id", note_id(prefix, n.number).into()),
+                ("number", n.number.into()),
+                ("html", tera::Value::safe_string(&n.html.filled(fill))),
+                ("references", reference_ids(prefix, n.number, n.references).into()),
+            ])
+        })
+        .collect()
 }
 
 /// A template map of `entries`, in key order. (Tera makes its map from another; from an

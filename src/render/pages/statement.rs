@@ -3,11 +3,11 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use super::{PageContext, Renderer, template_map};
+use super::{PageContext, Renderer, notes_view, template_map};
 use crate::error::Diagnostic;
 use crate::model::{Lang, Signatory, SignatoryKind, Signer, Statement, Translation};
 use crate::render::data::{self, SignerData, SignerRecord};
-use crate::render::html::{note_id, notes_heading_id, reference_ids};
+use crate::render::html::notes_heading_id;
 use crate::render::plan::{Version, last_change};
 use crate::render::urls::Urls;
 
@@ -17,19 +17,7 @@ impl<'a> Renderer<'a> {
         let strings = self.t(lang);
         let fill = self.page_fill(lang);
         let body = t.document.body.filled(&fill);
-        let notes: Vec<tera::Value> = t
-            .document
-            .notes
-            .iter()
-            .map(|n| {
-                template_map([
-                    ("id", note_id(&statement.id, n.number).into()),
-                    ("number", n.number.into()),
-                    ("html", tera::Value::safe_string(&n.html.filled(&fill))),
-                    ("references", reference_ids(&statement.id, n.number, n.references).into()),
-                ])
-            })
-            .collect();
+        let notes = notes_view(&statement.id, &t.document, &fill);
 
         let signers = self.sorted_signers(statement, lang);
         let countries: BTreeSet<&str> = signers.iter().map(|s| s.signatory.country.code).collect();
