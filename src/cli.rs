@@ -151,7 +151,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Also answer requests for this host name (a LAN name, a tunnel); repeatable. Only
-    /// localhost, 127.0.0.1, [::1] and the --bind address are answered otherwise.
+    /// localhost, 127.0.0.1, ::1 and the --bind address are answered otherwise.
     #[arg(long, value_name = "NAME", value_parser = host_name)]
     pub allow_host: Vec<String>,
 }
