@@ -69,7 +69,7 @@ fn markdown(bencher: Bencher<'_, '_>) {
     let dir = first_dir(site());
     let file = dir.texts.iter().find(|f| f.path.extension().is_some_and(|e| e == "md")).expect("a translation");
     let body = file.text.splitn(3, "---\n").nth(2).unwrap_or(&file.text);
-    bencher.bench(|| undersigned::parse::markdown::parse_markdown(Path::new("en.md"), black_box(body), 1, "bench"));
+    bencher.bench(|| undersigned::markdown::parse_markdown(Path::new("en.md"), black_box(body), 1, "bench"));
 }
 
 /// Counts what a render hands over.

@@ -28,6 +28,7 @@ pub mod html_tags;
 pub mod link_url;
 pub mod links;
 pub mod load;
+pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod render;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{create, quoted, today};
 use crate::error::{Error, Result};
-use crate::parse::markdown::slugify;
+use crate::markdown::slugify;
 
 /// Creates `content/statements/<slug>/` with statement.yaml and one file per language
 /// (a draft, so nothing is published by accident); returns the files made.

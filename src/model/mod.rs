@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::error::Diagnostics;
+use crate::markdown::Html;
 
 /// A language of the site, as a lower-case BCP 47 tag (`en`, `es`, `pt-br`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -320,7 +321,7 @@ pub struct Page {
     pub translations: BTreeMap<Lang, Translation>,
 }
 
-/// A Markdown body, written as HTML once when it is parsed (see [`crate::render::html`]).
+/// A Markdown body, written as HTML once when it is parsed (see [`crate::markdown`]).
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     /// The body.
@@ -344,43 +345,6 @@ pub struct Note {
     pub text: String,
     /// The web addresses it links to: its sources.
     pub urls: Vec<String>,
-}
-
-/// HTML with holes, each filled for the page or the feed it goes into: the base of
-/// relative links and the theme's accessible labels.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Html {
-    /// The HTML around the holes.
-    pub text: Box<str>,
-    /// Where the holes are, in order.
-    pub holes: Box<[Hole]>,
-}
-
-/// A place in [`Html`] filled at use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hole {
-    /// Byte offset in the text.
-    pub at: u32,
-    /// What goes there.
-    pub kind: HoleKind,
-}
-
-/// What goes in a [`Hole`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HoleKind {
-    /// What a relative link or `#fragment` is relative to.
-    Base,
-    /// What a root-relative link (`/path`) is relative to.
-    Origin,
-    /// The accessible name of a table's scrolling region.
-    TableLabel,
-    /// The accessible name of a note's back-link, with its letter if it has several.
-    Backlink {
-        /// The note's number.
-        number: u32,
-        /// `a`, `b`, … when the note is referred to more than once.
-        letter: Option<u8>,
-    },
 }
 
 /// The whole site, typed and cross-checked.

@@ -10,13 +10,13 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::front_matter;
-use super::markdown::parse_markdown;
 use super::signer_list;
 use super::values::{Refusal, check_slug, check_web_url, parse_date, parse_instant};
 use super::yaml::{closest, from_yaml, location_of};
 use crate::error::{Diagnostic, SourceLocation};
 use crate::hash::HashSet;
 use crate::load::{ContentDir, STATEMENT_FILE, SourceFile};
+use crate::markdown::parse_markdown;
 use crate::model::{
     Correction, Lang, MissingTranslation, Page, Registry, SignOn, Signer, SiteConfig, Statement, Translation,
 };

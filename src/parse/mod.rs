@@ -5,9 +5,7 @@
 //! (slugs unique per language) run last.
 
 pub mod content;
-pub mod footnotes;
 pub mod front_matter;
-pub mod markdown;
 pub mod registry;
 mod signer_list;
 pub mod site;

@@ -35,7 +35,7 @@ pub fn check_slug(what: &str, value: &str) -> Result<(), Refusal> {
     if ok {
         return Ok(());
     }
-    let suggestion = crate::parse::markdown::slugify(&fold_accents(value));
+    let suggestion = crate::markdown::slugify(&fold_accents(value));
     let hint = if suggestion.is_empty() || suggestion == value {
         "use lower-case letters a–z, digits and single hyphens".to_owned()
     } else {

@@ -9,7 +9,6 @@ pub mod collate;
 pub mod contract;
 pub mod data;
 pub mod feeds;
-pub mod html;
 pub mod i18n;
 mod pages;
 pub mod plan;

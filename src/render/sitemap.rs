@@ -7,9 +7,9 @@
 
 use std::fmt::Write as _;
 
-use super::html::escape;
 use super::plan::Plan;
 use super::urls::Urls;
+use crate::markdown::escape;
 
 /// Addresses in one sitemap, at most (sitemaps.org).
 pub const MAX_URLS: usize = 50_000;

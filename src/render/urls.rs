@@ -83,6 +83,22 @@ pub fn output_file(rel: &str) -> String {
     if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_owned() }
 }
 
+/// `dest` resolved against the page at `base` (an absolute URL ending with `/`):
+/// `#x`, `/path` and `file.pdf` become absolute; addresses with a scheme stay as they are.
+pub fn absolute(base: &str, dest: &str) -> String {
+    match crate::markdown::writer::relative_kind(dest) {
+        None => dest.to_owned(),
+        Some(crate::markdown::HoleKind::Origin) => format!("{}{dest}", origin(base)),
+        Some(_) => format!("{base}{dest}"),
+    }
+}
+
+/// The scheme and host of an absolute URL (`https://e.org` of `https://e.org/a/`).
+pub fn origin(url: &str) -> &str {
+    let host_start = url.find("://").map_or(0, |i| i + 3);
+    url[host_start..].find('/').map_or(url, |i| &url[..host_start + i])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,9 +113,19 @@ mod tests {
         /// Links resolved for feeds are absolute, unless they had their own scheme.
         #[test]
         fn resolved_links_are_absolute(dest in "[#/a-z0-9.:?=-]{0,30}") {
-            let resolved = crate::render::html::absolute("https://e.org/sub/en/statements/a/", &dest);
+            let resolved = absolute("https://e.org/sub/en/statements/a/", &dest);
             proptest::prop_assert!(resolved.starts_with("https://e.org/") || resolved == dest);
         }
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_page() {
+        let base = "https://e.org/sub/en/statements/a/";
+        assert_eq!(absolute(base, "#fn-1"), "https://e.org/sub/en/statements/a/#fn-1");
+        assert_eq!(absolute(base, "/sub/en/about/"), "https://e.org/sub/en/about/");
+        assert_eq!(absolute(base, "statement.pdf"), "https://e.org/sub/en/statements/a/statement.pdf");
+        assert_eq!(absolute(base, "mailto:press@example.org"), "mailto:press@example.org");
+        assert_eq!(absolute(base, "https://x.org/"), "https://x.org/");
     }
 
     fn stays_under_base(host: &str, sub: &str, rel: &str) {

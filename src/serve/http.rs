@@ -15,8 +15,8 @@ use futures_util::stream;
 use tokio::sync::broadcast;
 
 use super::host::HostPolicy;
+use crate::markdown::escape;
 use crate::render::Site;
-use crate::render::html::escape;
 
 /// Where live-reload events are served.
 pub const EVENTS_PATH: &str = "/__undersigned/events";

@@ -34,7 +34,7 @@ pub fn rss(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> String {
         rss_text(&mut out, "title", &e.title);
         element(&mut out, "link", &e.url);
         // HTML, in which the plain-text summary (or the title) must read as text.
-        cdata(&mut out, "description", &crate::render::html::escape(e.summary.as_deref().unwrap_or(&e.title)));
+        cdata(&mut out, "description", &crate::markdown::escape(e.summary.as_deref().unwrap_or(&e.title)));
         for tag in &e.tags {
             rss_text(&mut out, "category", tag);
         }
@@ -148,7 +148,7 @@ fn html_text(out: &mut String, name: &str, text: &str) {
     out.push('<');
     out.push_str(name);
     out.push_str(" type=\"html\">");
-    escape_xml(out, &crate::render::html::escape(text));
+    escape_xml(out, &crate::markdown::escape(text));
     out.push_str("</");
     out.push_str(name);
     out.push('>');

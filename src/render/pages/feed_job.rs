@@ -2,12 +2,14 @@
 
 use super::Renderer;
 use crate::error::Error;
+use crate::markdown::notes::note_id;
+use crate::markdown::{Fill, escape};
 use crate::model::{Lang, Statement, Translation};
 use crate::render::feeds::{self, FeedEntry, FeedMeta};
-use crate::render::html::{Fill, escape, note_id, origin};
 use crate::render::i18n::I18n;
 use crate::render::plan::last_change;
 use crate::render::urls::Urls;
+use crate::render::urls::origin;
 
 impl Renderer<'_> {
     /// The three feeds of one language: statements written in it, newest first. Each is

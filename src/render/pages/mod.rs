@@ -18,14 +18,16 @@ use tera::Context;
 use super::collate::NameOrder;
 use super::data::{self};
 use super::feeds::{self};
-use super::html::{Fill, absolute, note_id, notes_heading_id, reference_ids};
 use super::i18n::I18n;
 use super::plan::{Job, Plan, Version, page_file};
 use super::sitemap;
 use super::urls::Urls;
+use super::urls::absolute;
 use super::{RenderOptions, Theme};
 use crate::error::{Diagnostic, SourceLocation};
 use crate::hash::HashMap;
+use crate::markdown::Fill;
+use crate::markdown::notes::{note_id, notes_heading_id, reference_ids};
 use crate::model::{Corpus, Document, Lang, Signatory, Statement};
 
 /// The feed files of one language, relative to its home.

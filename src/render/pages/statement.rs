@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 
 use super::{PageContext, Renderer, notes_view, template_map};
 use crate::error::Diagnostic;
+use crate::markdown::notes::notes_heading_id;
 use crate::model::{Lang, Signatory, SignatoryKind, Signer, Statement, Translation};
 use crate::render::data::{self, SignerData, SignerRecord};
-use crate::render::html::notes_heading_id;
 use crate::render::plan::{Version, last_change};
 use crate::render::urls::Urls;
 

@@ -1,4 +1,4 @@
-//! Markdown events → HTML, once per document, and that HTML filled in for each use.
+//! Markdown events → HTML, once per document, with holes for what differs between uses.
 //!
 //! The writer is pulldown-cmark's; our events go in front of it: note references,
 //! highlighted code, scrolling tables, and link openings. Element ids are prefixed with
@@ -9,16 +9,50 @@
 //! relative links become absolute as feed readers need. The events are not kept.
 
 use std::fmt::Write as _;
-use std::sync::OnceLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
-use syntect::util::LinesWithEndings;
 
+use super::highlight::highlight;
+use super::notes::{Label, NoteEvents, note_id, reference_id};
 use crate::hash::HashMap;
-use crate::model::{Hole, HoleKind, Html};
+
+/// HTML with holes, each filled for the page or the feed it goes into: the base of
+/// relative links and the theme's accessible labels.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Html {
+    /// The HTML around the holes.
+    pub text: Box<str>,
+    /// Where the holes are, in order.
+    pub holes: Box<[Hole]>,
+}
+
+/// A place in [`Html`] filled at use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hole {
+    /// Byte offset in the text.
+    pub at: u32,
+    /// What goes there.
+    pub kind: HoleKind,
+}
+
+/// What goes in a [`Hole`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoleKind {
+    /// What a relative link or `#fragment` is relative to.
+    Base,
+    /// What a root-relative link (`/path`) is relative to.
+    Origin,
+    /// The accessible name of a table's scrolling region.
+    TableLabel,
+    /// The accessible name of a note's back-link, with its letter if it has several.
+    Backlink {
+        /// The note's number.
+        number: u32,
+        /// `a`, `b`, … when the note is referred to more than once.
+        letter: Option<u8>,
+    },
+}
 
 /// What fills the holes of one use of a document.
 #[derive(Debug, Clone, Copy)]
@@ -77,39 +111,6 @@ impl Html {
     }
 }
 
-/// A note's events, with its number and how often the body refers to it.
-#[derive(Debug, Clone)]
-pub struct NoteEvents<'a> {
-    /// The label, matched as pulldown-cmark matches it (see [`crate::parse::footnotes::Label`]).
-    pub label: crate::parse::footnotes::Label,
-    /// 1-based number.
-    pub number: usize,
-    /// How many times the body refers to it.
-    pub references: usize,
-    /// The note's content.
-    pub events: Vec<Event<'a>>,
-}
-
-/// Id of note `number`'s list item.
-pub fn note_id(prefix: &str, number: usize) -> String {
-    format!("{prefix}-fn-{number}")
-}
-
-/// Id of the notes section heading.
-pub fn notes_heading_id(prefix: &str) -> String {
-    format!("{prefix}-notes")
-}
-
-/// Id of the `k`-th reference (1-based) to note `number`.
-pub fn reference_id(prefix: &str, number: usize, k: usize) -> String {
-    if k == 1 { format!("{prefix}-fnref-{number}") } else { format!("{prefix}-fnref-{number}-{k}") }
-}
-
-/// Ids of the references to note `number`, in reading order.
-pub fn reference_ids(prefix: &str, number: usize, references: usize) -> Vec<String> {
-    (1..=references).map(|k| reference_id(prefix, number, k)).collect()
-}
-
 /// Writes a body and its notes (in number order, each with its back-links); element ids
 /// start with `prefix`.
 pub fn write_document<'a>(prefix: &str, body: Vec<Event<'a>>, notes: Vec<NoteEvents<'a>>) -> (Html, Vec<Html>) {
@@ -141,7 +142,7 @@ static MARK: &str = "\u{0}hole\u{0}";
 struct Writer<'a> {
     prefix: &'a str,
     /// Note numbers by label.
-    numbers: HashMap<crate::parse::footnotes::Label, usize>,
+    numbers: HashMap<Label, usize>,
     /// References seen so far, by note number.
     seen: HashMap<usize, usize>,
     /// The kinds of the holes marked so far in the events being written, in order.
@@ -320,7 +321,7 @@ fn link_rest(dest: &str, title: &str, alt: Option<&str>) -> String {
 
 /// Which hole goes in front of a link to `dest`: none for an address with a scheme or a
 /// host (`//…`), the origin for a root-relative path, the page for the rest.
-fn relative_kind(dest: &str) -> Option<HoleKind> {
+pub fn relative_kind(dest: &str) -> Option<HoleKind> {
     if has_scheme(dest) || dest.starts_with("//") {
         None
     } else if dest.starts_with('/') {
@@ -364,62 +365,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// `dest` resolved against the page at `base` (an absolute URL ending with `/`):
-/// `#x`, `/path` and `file.pdf` become absolute; addresses with a scheme stay as they are.
-pub fn absolute(base: &str, dest: &str) -> String {
-    match relative_kind(dest) {
-        None => dest.to_owned(),
-        Some(HoleKind::Origin) => format!("{}{dest}", origin(base)),
-        Some(_) => format!("{base}{dest}"),
-    }
-}
-
-/// The scheme and host of an absolute URL (`https://e.org` of `https://e.org/a/`).
-pub fn origin(url: &str) -> &str {
-    let host_start = url.find("://").map_or(0, |i| i + 3);
-    url[host_start..].find('/').map_or(url, |i| &url[..host_start + i])
-}
-
-/// The syntax definitions, loaded the first time a page has code.
-fn syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
-}
-
-/// A code block, with `hl-` classes when its language is known.
-fn highlight(lang: &str, code: &str) -> String {
-    let mut out = String::from("<pre class=\"code\"");
-    if !lang.is_empty() {
-        out.push_str(" data-lang=\"");
-        let _ = escape_href(&mut out, lang);
-        out.push('"');
-    }
-    out.push_str("><code>");
-    let highlighted = (!lang.is_empty()).then(|| syntaxes().find_syntax_by_token(lang)).flatten().and_then(|syntax| {
-        let mut generator = ClassedHTMLGenerator::new_with_class_style(
-            syntax,
-            syntaxes(),
-            ClassStyle::SpacedPrefixed { prefix: "hl-" },
-        );
-        for line in LinesWithEndings::from(code) {
-            generator.parse_html_for_line_which_includes_newline(line).ok()?;
-        }
-        Some(generator.finalize())
-    });
-    match highlighted {
-        Some(html) => out.push_str(&html),
-        None => {
-            let _ = escape_html(&mut out, code);
-        }
-    }
-    out.push_str("</code></pre>\n");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::markdown::parse_markdown;
+    use crate::markdown::parse_markdown;
+    use crate::render::urls::origin;
     use std::path::Path;
 
     /// The body and the notes of `md`, filled for the page (no `link_base`) or a feed.
@@ -486,10 +436,7 @@ mod tests {
         let md = "![A *b* `c`](img/x.png \"T\") ![d](/abs.png) [e](f.pdf \"F\")\n\n| a |\n|---|\n| b |\n";
         let (body, _) = render(md, "");
         let mut plain = String::new();
-        pulldown_cmark::html::push_html(
-            &mut plain,
-            pulldown_cmark::Parser::new_ext(md, crate::parse::markdown::options()),
-        );
+        pulldown_cmark::html::push_html(&mut plain, pulldown_cmark::Parser::new_ext(md, crate::markdown::options()));
         let region = "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">\n";
         assert_eq!(body.replace(region, "").replace("</div>\n", ""), plain);
 
@@ -515,16 +462,6 @@ mod tests {
         std::fmt::Write::write_str(&mut collector, MARK).unwrap();
         assert_eq!(collector.text, MARK);
         assert_eq!(collector.holes, [Hole { at: MARK.len() as u32, kind: HoleKind::Base }]);
-    }
-
-    #[test]
-    fn relative_links_resolve_against_the_page() {
-        let base = "https://e.org/sub/en/statements/a/";
-        assert_eq!(absolute(base, "#fn-1"), "https://e.org/sub/en/statements/a/#fn-1");
-        assert_eq!(absolute(base, "/sub/en/about/"), "https://e.org/sub/en/about/");
-        assert_eq!(absolute(base, "statement.pdf"), "https://e.org/sub/en/statements/a/statement.pdf");
-        assert_eq!(absolute(base, "mailto:press@example.org"), "mailto:press@example.org");
-        assert_eq!(absolute(base, "https://x.org/"), "https://x.org/");
     }
 
     #[test]

@@ -11,7 +11,6 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 use unicase::UniCase;
 
 use crate::hash::HashMap;
-use crate::render::html::NoteEvents;
 
 /// A note label as pulldown-cmark matches it: Unicode case folding (`ß` is `SS`), through
 /// the very type it uses. Labels come from its events with their whitespace already
@@ -40,6 +39,39 @@ pub struct NotePass<'a> {
     pub notes: Vec<NoteEvents<'a>>,
     /// Undefined references, duplicate definitions (errors) and unused notes (warnings).
     pub problems: Vec<NoteProblem>,
+}
+
+/// A note's events, with its number and how often the body refers to it.
+#[derive(Debug, Clone)]
+pub struct NoteEvents<'a> {
+    /// The label, matched as pulldown-cmark matches it (see [`Label`]).
+    pub label: Label,
+    /// 1-based number.
+    pub number: usize,
+    /// How many times the body refers to it.
+    pub references: usize,
+    /// The note's content.
+    pub events: Vec<Event<'a>>,
+}
+
+/// Id of note `number`'s list item.
+pub fn note_id(prefix: &str, number: usize) -> String {
+    format!("{prefix}-fn-{number}")
+}
+
+/// Id of the notes section heading.
+pub fn notes_heading_id(prefix: &str) -> String {
+    format!("{prefix}-notes")
+}
+
+/// Id of the `k`-th reference (1-based) to note `number`.
+pub fn reference_id(prefix: &str, number: usize, k: usize) -> String {
+    if k == 1 { format!("{prefix}-fnref-{number}") } else { format!("{prefix}-fnref-{number}-{k}") }
+}
+
+/// Ids of the references to note `number`, in reading order.
+pub fn reference_ids(prefix: &str, number: usize, references: usize) -> Vec<String> {
+    (1..=references).map(|k| reference_id(prefix, number, k)).collect()
 }
 
 /// Runs the pass over `events`, parsed from `source`.
@@ -355,8 +387,8 @@ mod tests {
             if referenced {
                 proptest::prop_assert_eq!(pass.notes.len(), 1, "{:?}", source);
                 proptest::prop_assert!(errors.is_empty(), "{:?}: {:?}", source, errors);
-                let (body, _) = crate::render::html::write_document("st", pass.body, pass.notes);
-                let html = body.filled(&crate::render::html::Fill::page("", ""));
+                let (body, _) = crate::markdown::writer::write_document("st", pass.body, pass.notes);
+                let html = body.filled(&crate::markdown::Fill::page("", ""));
                 proptest::prop_assert!(html.contains("doc-noteref"), "{:?}: {}", source, html);
             } else {
                 proptest::prop_assert!(pass.notes.is_empty(), "{:?}", source);
