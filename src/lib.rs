@@ -34,6 +34,7 @@ pub mod parse;
 pub mod render;
 pub mod serve;
 pub mod write;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 

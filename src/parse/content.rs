@@ -12,7 +12,6 @@ use serde_saphyr::Spanned;
 use super::front_matter;
 use super::signer_list;
 use super::values::{Refusal, check_slug, check_web_url, parse_date, parse_instant};
-use super::yaml::{closest, from_yaml, location_of};
 use crate::error::{Diagnostic, SourceLocation};
 use crate::hash::HashSet;
 use crate::load::{ContentDir, STATEMENT_FILE, SourceFile};
@@ -20,6 +19,7 @@ use crate::markdown::parse_markdown;
 use crate::model::{
     Correction, Lang, MissingTranslation, Page, Registry, SignOn, Signer, SiteConfig, Statement, Translation,
 };
+use crate::yaml::{closest, from_yaml, location_of};
 
 /// `statement.yaml` as written.
 #[derive(Debug, Deserialize)]

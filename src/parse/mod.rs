@@ -10,7 +10,6 @@ pub mod registry;
 mod signer_list;
 pub mod site;
 pub mod values;
-pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -7,11 +7,11 @@ use serde_saphyr::Spanned;
 
 use super::site::{RawText, localized};
 use super::values::{check_slug, check_web_url};
-use super::yaml::{closest, from_yaml, location_of};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::hash::HashMap;
 use crate::model::country::{COUNTRIES, Country};
 use crate::model::{Lang, Registry, Signatory, SignatoryKind};
+use crate::yaml::{closest, from_yaml, location_of};
 
 /// One entry of `signatories.yaml` as written.
 #[derive(Debug, Deserialize)]

@@ -177,7 +177,7 @@ mod tests {
             #[serde(default)]
             signatories: Option<Spanned<serde::de::IgnoredAny>>,
         }
-        use crate::parse::yaml::from_yaml;
+        use crate::yaml::from_yaml;
         let path = Path::new("statement.yaml");
         let value: serde_json::Value = from_yaml(path, text, 1).map_err(|d| d.to_string())?;
         let probe: Option<Probe> = from_yaml(path, text, 1).ok();

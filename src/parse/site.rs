@@ -7,9 +7,9 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::values::check_web_url;
-use super::yaml::{from_yaml, location_of};
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
 use crate::model::{Lang, Localized, MissingTranslation, PressContact, SiteConfig};
+use crate::yaml::{from_yaml, location_of};
 
 /// `site.yaml` as written.
 #[derive(Debug, Deserialize)]

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, SourceLocation};
-use crate::parse::yaml::from_yaml;
+use crate::yaml::from_yaml;
 
 /// Keys the engine itself formats with; a theme must define them in every language.
 pub const ENGINE_KEYS: [&str; 22] = [

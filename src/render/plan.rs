@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use jiff::Timestamp;
 
-use super::urls::{RESERVED_SLUGS, Urls, output_file};
+use super::urls::{RESERVED_SLUGS, Urls};
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
 use crate::hash::HashMap;
 use crate::model::{Corpus, Lang, MissingTranslation, Signatory, Signer, Statement};
@@ -263,9 +263,4 @@ pub fn last_change(statement: &Statement, lang: &Lang, tz: &jiff::tz::TimeZone) 
         .and_then(|d| d.to_zoned_datetime(tz.clone()).ok())
         .map(|z| z.timestamp());
     [Some(statement.date), statement.updated, correction].into_iter().flatten().max().unwrap_or(statement.date)
-}
-
-/// The output file of a page path.
-pub fn page_file(rel: &str) -> String {
-    output_file(rel)
 }

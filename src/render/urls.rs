@@ -83,6 +83,12 @@ pub fn output_file(rel: &str) -> String {
     if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_owned() }
 }
 
+/// The `tag:` URI of a statement: stable across slug changes and base-path moves.
+pub fn entry_id(base_url: &str, date: &str, statement_id: &str, lang: &str) -> String {
+    let host = base_url.split("://").nth(1).unwrap_or(base_url).split(['/', ':']).next().unwrap_or_default();
+    format!("tag:{host},{date}:statements/{statement_id}/{lang}")
+}
+
 /// `dest` resolved against the page at `base` (an absolute URL ending with `/`):
 /// `#x`, `/path` and `file.pdf` become absolute; addresses with a scheme stay as they are.
 pub fn absolute(base: &str, dest: &str) -> String {

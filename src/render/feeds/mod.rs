@@ -89,12 +89,6 @@ pub struct FeedMeta {
     pub now: Timestamp,
 }
 
-/// The `tag:` URI of a statement: stable across slug changes and base-path moves.
-pub fn entry_id(base_url: &str, date: &str, statement_id: &str, lang: &str) -> String {
-    let host = base_url.split("://").nth(1).unwrap_or(base_url).split(['/', ':']).next().unwrap_or_default();
-    format!("tag:{host},{date}:statements/{statement_id}/{lang}")
-}
-
 /// `2019-06-27T00:00:00-05:00`: the instant with the site's offset at that moment.
 pub fn rfc3339(at: Timestamp, tz: &TimeZone) -> String {
     at.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()

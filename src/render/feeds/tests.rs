@@ -19,7 +19,7 @@ fn sample() -> (FeedMeta, Vec<FeedEntry<'static>>) {
     };
     let published: Timestamp = "2019-06-27T05:00:00Z".parse().unwrap();
     let entry = FeedEntry {
-        id: entry_id("https://e.org/sub/", "2019-06-27", "guard", "es"),
+        id: crate::render::urls::entry_id("https://e.org/sub/", "2019-06-27", "guard", "es"),
         title: "Título <con> & signos".to_owned(),
         url: "https://e.org/es/declaraciones/guardia/".to_owned(),
         summary: Some("Resumen".to_owned()),

@@ -48,7 +48,7 @@ impl Renderer<'_> {
         let mut base = String::with_capacity(url.len());
         let _ = pulldown_cmark_escape::escape_href(&mut base, &url);
         FeedEntry {
-            id: feeds::entry_id(
+            id: crate::render::urls::entry_id(
                 &self.corpus.site.base_url,
                 &statement.date.strftime("%Y-%m-%d").to_string(),
                 &statement.id,

@@ -19,10 +19,9 @@ use super::collate::NameOrder;
 use super::data::{self};
 use super::feeds::{self};
 use super::i18n::I18n;
-use super::plan::{Job, Plan, Version, page_file};
+use super::plan::{Job, Plan, Version};
 use super::sitemap;
-use super::urls::Urls;
-use super::urls::absolute;
+use super::urls::{Urls, absolute, output_file};
 use super::{RenderOptions, Theme};
 use crate::error::{Diagnostic, SourceLocation};
 use crate::hash::HashMap;
@@ -226,7 +225,7 @@ impl<'a> Renderer<'a> {
 
     fn page(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
         let rel = self.plan.rel(job).unwrap_or_default();
-        let path = page_file(&rel);
+        let path = output_file(&rel);
         let default = self.corpus.site.default_lang();
         let (template, lang, mut ctx) = match job {
             Job::Chooser => ("chooser.html", default, self.chooser()),
@@ -285,7 +284,7 @@ impl<'a> Renderer<'a> {
             .filter_map(|p| p.translations.get(lang))
             .map(|t| {
                 let rel = Urls::page(lang, &t.slug);
-                let current = page_file(&rel) == current;
+                let current = output_file(&rel) == current;
                 template_map([
                     ("title", t.title.as_str().into()),
                     ("url", self.urls.path(&rel).into()),
