@@ -83,7 +83,7 @@ pub struct Report {
 }
 
 /// Loads and parses the site and its theme.
-fn prepare(options: &BuildOptions) -> Result<(load::SourceTree, model::Corpus, render::Theme, RenderOptions)> {
+fn prepare(options: &BuildOptions) -> Result<(model::Corpus, render::Theme, RenderOptions)> {
     let mut timer = StageTimer::from_env();
     let mut tree = load::load(&options.root)?;
     timer.lap("load");
@@ -105,7 +105,7 @@ fn prepare(options: &BuildOptions) -> Result<(load::SourceTree, model::Corpus, r
         return Err(Error::Usage(format!("--base-url: {}", r.message)));
     }
     timer.lap("theme");
-    Ok((tree, corpus, theme, render_options))
+    Ok((corpus, theme, render_options))
 }
 
 /// Where `build` and `check` send each rendered file: its links are noted for the checks,
@@ -146,9 +146,9 @@ impl render::Sink for BuildSink<'_> {
 
 /// Renders the site into `staging` (or nowhere, for `check`) and checks its links.
 fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Report> {
-    let (tree, corpus, theme, render_options) = prepare(options)?;
+    let (corpus, theme, render_options) = prepare(options)?;
     let mut timer = StageTimer::from_env();
-    let scope = links::LinkScope::of(&corpus, &tree, &render_options);
+    let scope = links::LinkScope::of(&corpus, &render_options);
     let output = BuildSink {
         scope: &scope,
         keep_external: options.external.is_some(),

@@ -6,13 +6,12 @@
 //! that is how embargoes leak.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
 use crate::hash::{HashMap, HashSet};
-use crate::load::SourceTree;
 use crate::model::Corpus;
 use crate::render::urls::{Urls, output_file};
 use crate::render::{RenderOptions, Site, is_public};
@@ -35,9 +34,9 @@ pub struct LinkScope<'a> {
     pub root: String,
     /// Paths of unpublished statements (`en/statements/x/`) and why they are withheld.
     pub withheld: HashMap<String, Withheld>,
-    /// The content and the files read, to find where a broken link was written (looked
-    /// up only when there is one).
-    pub sources: Option<(&'a Corpus, &'a SourceTree)>,
+    /// The content, to find where a broken link was written (looked up only when there
+    /// is one).
+    pub sources: Option<&'a Corpus>,
 }
 
 /// Checks the links of a site rendered in memory: internal links and anchors, and
@@ -45,11 +44,10 @@ pub struct LinkScope<'a> {
 pub fn check_corpus_links(
     site: &Site,
     corpus: &Corpus,
-    tree: &SourceTree,
     options: &RenderOptions,
     only: Option<&HashSet<String>>,
 ) -> Diagnostics {
-    let scope = LinkScope::of(corpus, tree, options);
+    let scope = LinkScope::of(corpus, options);
     let index = LinkIndex::of_site(site, &scope, only);
     let mut diagnostics = check_links(&index, &scope, only);
     if only.is_none() {
@@ -60,7 +58,7 @@ pub fn check_corpus_links(
 
 impl<'a> LinkScope<'a> {
     /// Works out which paths are withheld and which source each page came from.
-    pub fn of(corpus: &'a Corpus, tree: &'a SourceTree, options: &RenderOptions) -> Self {
+    pub fn of(corpus: &'a Corpus, options: &RenderOptions) -> Self {
         let base_url = options.base_url.as_deref().unwrap_or(&corpus.site.base_url);
         let urls = Urls::new(base_url);
         let mut withheld = HashMap::default();
@@ -76,28 +74,27 @@ impl<'a> LinkScope<'a> {
                 withheld.insert(Urls::statement(lang, &t.slug), Withheld { id: statement.id.clone(), reason });
             }
         }
-        Self { base_url: urls.absolute(""), root: urls.root().to_owned(), withheld, sources: Some((corpus, tree)) }
+        Self { base_url: urls.absolute(""), root: urls.root().to_owned(), withheld, sources: Some(corpus) }
     }
 
     /// Where a link found in output page `page` was written: the Markdown file the page
-    /// was rendered from, at the link, or the page itself.
+    /// was rendered from, at the link (as parse recorded it), or that file's start, or
+    /// the page itself.
     pub fn locate(&self, page: &str, href: &str) -> SourceLocation {
-        let Some((corpus, tree)) = self.sources else { return SourceLocation::file(PathBuf::from(page)) };
+        let Some(corpus) = self.sources else { return SourceLocation::file(PathBuf::from(page)) };
         let statements =
             corpus.statements.iter().flat_map(|s| &s.translations).map(|(l, t)| (Urls::statement(l, &t.slug), t));
         let pages = corpus.pages.iter().flat_map(|p| &p.translations).map(|(l, t)| (Urls::page(l, &t.slug), t));
-        let Some(path) =
-            statements.chain(pages).find(|(rel, _)| output_file(rel) == page).map(|(_, t)| &t.slug_location.path)
-        else {
+        let Some(t) = statements.chain(pages).find(|(rel, _)| output_file(rel) == page).map(|(_, t)| t) else {
             return SourceLocation::file(PathBuf::from(page));
         };
-        let kept = tree.statements.iter().chain(&tree.pages).flat_map(|d| &d.texts).find(|f| f.path == *path);
-        // A build forgets the sources once parsed (parse::parse_and_forget): read it again.
-        let text = match kept.filter(|f| !f.text.is_empty()) {
-            Some(f) => f.text.clone(),
-            None => std::fs::read(path).ok().and_then(|b| crate::load::decode_text(path, b).ok()).unwrap_or_default(),
-        };
-        locate(path, &text, href)
+        // Bare addresses were written without the scheme that linking added.
+        let bare = href.strip_prefix("https://").or_else(|| href.strip_prefix("http://")).unwrap_or(href);
+        let path = &t.slug_location.path;
+        match t.document.links.iter().find(|l| *l.address == *href || *l.address == *bare) {
+            Some(l) => SourceLocation::new(path, l.line as usize, l.col as usize),
+            None => SourceLocation::file(path),
+        }
     }
 }
 
@@ -515,16 +512,6 @@ fn normalise(path: &str) -> String {
     }
     let joined = parts.join("/");
     joined.trim_start_matches('/').to_owned()
-}
-
-/// The line and column of `href` in the source `text` at `path`, or the file's start.
-fn locate(path: &Path, text: &str, href: &str) -> SourceLocation {
-    // Bare addresses were written without the scheme that linking added.
-    let bare = href.strip_prefix("https://").or_else(|| href.strip_prefix("http://")).unwrap_or(href);
-    match text.find(href).or_else(|| text.find(bare)) {
-        Some(offset) => SourceLocation::at_offset(path, text, offset, 1),
-        None => SourceLocation::file(path),
-    }
 }
 
 #[cfg(test)]

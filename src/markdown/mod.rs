@@ -8,6 +8,7 @@
 //! the feeds.
 
 pub mod highlight;
+pub mod link_sources;
 pub mod notes;
 pub mod passes;
 pub mod risky;
@@ -17,6 +18,7 @@ use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 
+pub use self::link_sources::LinkSource;
 use self::notes::number_notes;
 pub use self::passes::{add_heading_ids, linkify, merge_text, slugify};
 use self::risky::risky_markup;
@@ -38,6 +40,7 @@ pub fn options() -> Options {
 pub fn parse_markdown(path: &Path, body: &str, first_line: usize, prefix: &str) -> (Document, Vec<Diagnostic>) {
     let events: Vec<_> = Parser::new_ext(body, options()).into_offset_iter().collect();
     let risky = risky_markup(&events);
+    let links = link_sources::link_sources(&events, body, first_line);
     let pass = number_notes(body, events);
     let diagnostics = pass
         .problems
@@ -72,7 +75,7 @@ pub fn parse_markdown(path: &Path, body: &str, first_line: usize, prefix: &str) 
         .zip(sources)
         .map(|((html, (number, references)), (text, urls))| Note { number, references, html, text, urls })
         .collect();
-    (Document { body, notes, has_code }, diagnostics)
+    (Document { body, notes, has_code, links }, diagnostics)
 }
 
 /// A note's events as plain text, and the web addresses they link to.

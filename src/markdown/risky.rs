@@ -23,21 +23,9 @@ pub(super) fn risky_markup(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Ve
     while i < events.len() {
         match &events[i].0 {
             Event::Html(_) | Event::InlineHtml(_) => {
-                // The run of HTML events (the lines of one block), joined, with where each
-                // came from.
-                let mut joined = String::new();
-                let mut segments = Vec::new();
-                while let Some((Event::Html(html) | Event::InlineHtml(html), range)) = events.get(i) {
-                    segments.push((joined.len(), range.start));
-                    joined.push_str(html);
-                    i += 1;
-                }
-                let source = |offset: usize| {
-                    let (at, start) = segments.iter().rev().find(|(at, _)| *at <= offset).copied().unwrap_or_default();
-                    start + (offset - at)
-                };
-                for (offset, message, hint) in risky_tags(&joined) {
-                    problems.push(warn(source(offset), message, hint));
+                let run = HtmlRun::at(events, &mut i);
+                for (offset, message, hint) in risky_tags(&run.joined) {
+                    problems.push(warn(run.source_offset(offset), message, hint));
                 }
                 continue;
             }
@@ -56,6 +44,34 @@ pub(super) fn risky_markup(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Ve
         i += 1;
     }
     problems
+}
+
+/// A run of raw HTML events (the lines of one block), joined, with where each came from:
+/// a tag may span lines, and must be read whole.
+pub(super) struct HtmlRun {
+    /// The HTML of the run.
+    pub(super) joined: String,
+    /// (offset in `joined`, offset in the source) of each event.
+    segments: Vec<(usize, usize)>,
+}
+
+impl HtmlRun {
+    /// The run that starts at `events[*i]`; `*i` moves past it.
+    pub(super) fn at(events: &[(Event<'_>, std::ops::Range<usize>)], i: &mut usize) -> Self {
+        let mut run = Self { joined: String::new(), segments: Vec::new() };
+        while let Some((Event::Html(html) | Event::InlineHtml(html), range)) = events.get(*i) {
+            run.segments.push((run.joined.len(), range.start));
+            run.joined.push_str(html);
+            *i += 1;
+        }
+        run
+    }
+
+    /// The source offset of `offset` in the joined HTML.
+    pub(super) fn source_offset(&self, offset: usize) -> usize {
+        let (at, start) = self.segments.iter().rev().find(|(at, _)| *at <= offset).copied().unwrap_or_default();
+        start + (offset - at)
+    }
 }
 
 /// The risky things in raw HTML: `(offset of the tag, message, hint)`.

@@ -330,6 +330,8 @@ pub struct Document {
     pub notes: Vec<Note>,
     /// Whether a fenced code block asks for highlighting.
     pub has_code: bool,
+    /// Every address the Markdown holds, with where it was written (for messages).
+    pub links: Vec<crate::markdown::LinkSource>,
 }
 
 /// A footnote, numbered by its first reference.

@@ -66,7 +66,7 @@ impl Rebuilder {
             Ok(site) => site,
             Err(d) => return Ok(self.failed(d)),
         };
-        let mut diagnostics = links::check_corpus_links(&site, &corpus, &tree, &self.options, None);
+        let mut diagnostics = links::check_corpus_links(&site, &corpus, &self.options, None);
         diagnostics.extend(corpus.warnings.clone());
         diagnostics.extend(theme.warnings.clone());
         if diagnostics.has_errors() {
@@ -151,7 +151,7 @@ impl Rebuilder {
             .filter(|p| p.ends_with(".html"))
             .cloned()
             .collect();
-        let mut diagnostics = links::check_corpus_links(&site, &corpus, tree, &self.options, Some(&only));
+        let mut diagnostics = links::check_corpus_links(&site, &corpus, &self.options, Some(&only));
         diagnostics.extend(corpus.warnings.clone());
         timer.lap("links");
         if diagnostics.has_errors() {
