@@ -131,7 +131,7 @@ fn scan_links(bencher: Bencher<'_, '_>) {
     let sink = Keep::default();
     render::render_into(&site.corpus, &site.theme, &site.options, Some(scope), &sink).expect("it renders");
     let pages = sink.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let links = undersigned::links::LinkScope::of(&site.corpus, &site.tree, &site.options);
+    let links = undersigned::links::LinkScope::of(&site.corpus, &site.options);
     let bytes: usize = pages.iter().map(|(_, p)| p.len()).sum();
     bencher.counter(divan::counter::BytesCount::new(bytes)).bench(|| {
         for (path, page) in &pages {
