@@ -25,7 +25,6 @@ pub mod error;
 pub mod external;
 pub mod hash;
 pub mod html_tags;
-pub mod link_url;
 pub mod links;
 pub mod load;
 pub mod markdown;
