@@ -1,6 +1,9 @@
 // Browser-based quality checks of a built undersigned site (default theme).
 //
-//   node scripts/browser/check.mjs SITE_DIR SCREENSHOT_DIR
+//   node scripts/browser/check.mjs SITE_DIR SCREENSHOT_DIR [STATEMENT_PATH OTHER_PATH...]
+//
+// With paths after the two folders (another site than the example, such as the Arabic one
+// scripts/test builds), axe runs on those pages instead, and the screenshots are of the first.
 //
 // 1. Nu HTML Checker (vnu.jar from the vnu-jar package, run with the system `java`) over
 //    every .html file of SITE_DIR: one check per file.
@@ -36,7 +39,7 @@ const WIDTHS = [
   { name: 'desktop', width: 1280, height: 900 },
 ];
 // One page of every type, in both languages.
-const PAGES = [
+let PAGES = [
   '/',
   '/en/',
   '/es/',
@@ -52,7 +55,7 @@ const PAGES = [
   '/es/acerca/',
   '/404.html',
 ];
-const SEED_STATEMENT = '/en/statements/national-guard-migration-enforcement/';
+let SEED_STATEMENT = '/en/statements/national-guard-migration-enforcement/';
 const NAV_TIMEOUT_MS = 20_000;
 
 const CONTENT_TYPES = {
@@ -82,7 +85,7 @@ let failed = 0;
 const record = (ok) => (ok ? passed++ : failed++);
 
 function usage() {
-  console.error('usage: node scripts/browser/check.mjs SITE_DIR SCREENSHOT_DIR');
+  console.error('usage: node scripts/browser/check.mjs SITE_DIR SCREENSHOT_DIR [STATEMENT_PATH OTHER_PATH...]');
   process.exit(2);
 }
 
@@ -289,8 +292,12 @@ async function screenshots(browser, base, shotDir) {
 // --- main ------------------------------------------------------------------------------------
 
 async function main() {
-  const [siteArg, shotArg] = process.argv.slice(2);
+  const [siteArg, shotArg, ...pages] = process.argv.slice(2);
   if (!siteArg || !shotArg) usage();
+  if (pages.length > 0) {
+    PAGES = pages;
+    SEED_STATEMENT = pages[0];
+  }
   const siteDir = path.resolve(siteArg);
   const shotDir = path.resolve(shotArg);
   if (!(await fs.stat(siteDir).catch(() => null))?.isDirectory()) {

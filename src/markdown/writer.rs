@@ -174,9 +174,11 @@ impl Writer<'_> {
         for k in 1..=references {
             // The accessible name contains the visible letter (WCAG 2.5.3, label in name).
             let letter = many.then(|| b'a' + ((k - 1) % 26) as u8);
+            // The arrow is its own element, so a right-to-left page can mirror it.
+            let arrow = "<span class=\"backlink-arrow\">↩\u{fe0e}</span>";
             let mark = match letter {
-                Some(letter) => format!("↩\u{fe0e}{}", char::from(letter)),
-                None => "↩\u{fe0e}".to_owned(),
+                Some(letter) => format!("{arrow}{}", char::from(letter)),
+                None => arrow.to_owned(),
             };
             links.push(Event::InlineHtml(" <a href=\"".into()));
             links.push(self.hole(HoleKind::Base));
@@ -391,12 +393,12 @@ mod tests {
         );
         assert_eq!(
             notes[0],
-            "<p>X. <a href=\"#st-fnref-1\" role=\"doc-backlink\" aria-label=\"Back to 1 a\">↩\u{fe0e}a</a> \
-             <a href=\"#st-fnref-1-2\" role=\"doc-backlink\" aria-label=\"Back to 1 b\">↩\u{fe0e}b</a></p>\n"
+            "<p>X. <a href=\"#st-fnref-1\" role=\"doc-backlink\" aria-label=\"Back to 1 a\"><span class=\"backlink-arrow\">↩\u{fe0e}</span>a</a> \
+             <a href=\"#st-fnref-1-2\" role=\"doc-backlink\" aria-label=\"Back to 1 b\"><span class=\"backlink-arrow\">↩\u{fe0e}</span>b</a></p>\n"
         );
         assert_eq!(
             notes[1],
-            "<p>Y. <a href=\"#st-fnref-2\" role=\"doc-backlink\" aria-label=\"Back to 2\">↩\u{fe0e}</a></p>\n"
+            "<p>Y. <a href=\"#st-fnref-2\" role=\"doc-backlink\" aria-label=\"Back to 2\"><span class=\"backlink-arrow\">↩\u{fe0e}</span></a></p>\n"
         );
     }
 

@@ -34,6 +34,28 @@ impl Lang {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The primary language subtag: `pt` for `pt-br`.
+    pub fn base(&self) -> &str {
+        self.0.split('-').next().unwrap_or(&self.0)
+    }
+
+    /// The tags to look for strings under, most specific first: `pt-br`, then `pt`.
+    pub fn fallbacks(&self) -> impl Iterator<Item = &str> {
+        let tag = self.0.as_str();
+        std::iter::once(tag).chain(tag.rmatch_indices('-').map(move |(i, _)| &tag[..i]))
+    }
+
+    /// The writing direction, `rtl` or `ltr`, as HTML's `dir` spells it: right to left for
+    /// Arabic, Hebrew, Persian, Urdu and the other languages written in those scripts, or
+    /// for any tag with the script subtag `arab` or `hebr` (`az-arab`).
+    pub fn dir(&self) -> &'static str {
+        const RTL: [&str; 12] = ["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur"];
+        let mut subtags = self.0.split('-').skip(1);
+        let script_rtl = subtags.clone().any(|s| s == "arab" || s == "hebr");
+        let script_ltr = subtags.any(|s| s == "latn" || s == "cyrl");
+        if script_rtl || (RTL.contains(&self.base()) && !script_ltr) { "rtl" } else { "ltr" }
+    }
 }
 
 impl fmt::Display for Lang {
@@ -364,4 +386,19 @@ pub struct Corpus {
     pub static_files: Vec<crate::load::BinaryFile>,
     /// Warnings found on the way.
     pub warnings: Diagnostics,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_tags_fall_back_to_their_language_and_scripts_decide_direction() {
+        let lang = |tag: &str| Lang::parse(tag).unwrap();
+        assert_eq!(lang("pt-BR").fallbacks().collect::<Vec<_>>(), ["pt-br", "pt"]);
+        assert_eq!(lang("zh-hant-tw").fallbacks().collect::<Vec<_>>(), ["zh-hant-tw", "zh-hant", "zh"]);
+        assert_eq!(lang("es").fallbacks().collect::<Vec<_>>(), ["es"]);
+        let dirs = ["ar", "ar-eg", "he", "fa", "ur", "en", "fr", "az-arab", "ku-latn"].map(|t| lang(t).dir());
+        assert_eq!(dirs, ["rtl", "rtl", "rtl", "rtl", "rtl", "ltr", "ltr", "rtl", "ltr"]);
+    }
 }

@@ -5,6 +5,7 @@
 /// Variables every page template receives.
 pub const COMMON: &[(&str, &str)] = &[
     ("lang", "the page's language tag, e.g. `es`"),
+    ("dir", "the writing direction of that language: `rtl` (Arabic, Hebrew, Persian, Urdu, …) or `ltr`"),
     ("t", "the UI strings of that language (`t.notes`, `t.months`, …), from `i18n/<lang>.yaml`"),
     (
         "site",
@@ -14,7 +15,7 @@ pub const COMMON: &[(&str, &str)] = &[
     ("nav", "the plain pages of this language: list of `title`, `url`, `current`"),
     (
         "page",
-        "`kind`, `title`, `description`, `canonical`, `alternates` (list of `lang`, `url`, `name`, \
+        "`kind`, `title`, `description`, `canonical`, `alternates` (list of `lang`, `dir`, `url`, `name`, \
          `current`: every language version, for hreflang links and the switcher), `x_default`, \
          `feeds` (list of `type`, `url`, `title`), `og` (`locale`, `alternate_locales`, `image`, \
          `published`, `modified`), `jsonld` (JSON-LD, safe to output with `| safe`)",
@@ -34,7 +35,7 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
              `organizations` and `individuals` (lists of `id`, `kind`, `name`, `url`, `country`, \
              `country_name`, `affiliation`, `since`, and `html`: the row as \
              `partials/signer.html` writes it), `tags`, `corrections` (list of `date`, \
-             `display`, `note`), `translation_of` (`lang`, `name`), `stale` (`original_url`, \
+             `display`, `note`), `translation_of` (`lang`, `dir`, `name`), `stale` (`original_url`, \
              `original_lang`, `original_lang_name`), `banner` (preview only), `pdf_url`, \
              `csv_url`, `json_url`",
         )],
@@ -44,7 +45,7 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
         &[(
             "statements",
             "newest first: list of `title`, `url`, `date_display`, `date_iso`, `summary`, `lang` \
-             (the language of the linked text), `lang_name`",
+             (the language of the linked text), `dir` (its direction), `lang_name`",
         )],
     ),
     (
@@ -55,12 +56,16 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
             ("notes_id", "the id of the notes heading"),
         ],
     ),
-    ("chooser.html", &[("languages", "list of `lang`, `name`, `title` (the site's title in that language), `url`")]),
+    (
+        "chooser.html",
+        &[("languages", "list of `lang`, `dir`, `name`, `title` (the site's title in that language), `url`")],
+    ),
     (
         "notice.html",
         &[(
             "notice",
-            "a statement not translated: `original_url`, `original_lang`, `original_lang_name`, `original_title`",
+            "a statement not translated: `original_url`, `original_lang`, `original_dir`, `original_lang_name`, \
+             `original_title`",
         )],
     ),
     ("404.html", &[]),
@@ -89,7 +94,7 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
         &[(
             "signer",
             "one signer on a statement page: a row of `statement.organizations` or \
-             `statement.individuals`, without `html`. A partial receives `lang`, `t` and its row only; \
+             `statement.individuals`, without `html`. A partial receives `lang`, `dir`, `t` and its row only; \
              it is rendered once per signer and language, and again for a row with `since`. \
              (Called `o` in earlier versions, which still works, with a warning, for one more release.)",
         )],

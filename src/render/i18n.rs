@@ -1,13 +1,21 @@
 //! UI strings of one language: plain texts, plural forms, month names, and the formats
 //! built from them (dates, the signer count).
+//!
+//! Which plural form a number takes comes from CLDR's rules for the language (ICU4X's
+//! `icu_plurals`): Arabic has six forms, French puts 0 with 1, Portuguese in Brazil too but
+//! not in Portugal. Dates are the strings' own pattern (`date_format`, `months`), so a site
+//! can change its months or digits in one file.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use icu_locale_core::Locale;
+use icu_plurals::{PluralCategory, PluralRules};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, SourceLocation};
+use crate::model::Lang;
 use crate::yaml::from_yaml;
 
 /// Keys the engine itself formats with; a theme must define them in every language.
@@ -72,14 +80,60 @@ impl<'de> Deserialize<'de> for Entry {
     }
 }
 
-/// The plural forms of a counted phrase.
+/// The plural forms of a counted phrase, named by CLDR's plural categories. Which numbers
+/// take which form depends on the language (English: `one` for 1; Arabic: `zero`, `one`,
+/// `two`, `few` for 3–10, `many` for 11–99, `other` for 100…); only `other` is always needed.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Plural {
-    /// For exactly one.
-    pub one: String,
-    /// For any other number.
+    /// CLDR `zero` (Arabic 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zero: Option<String>,
+    /// CLDR `one` (English 1; French 0 and 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one: Option<String>,
+    /// CLDR `two` (Arabic, Hebrew 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two: Option<String>,
+    /// CLDR `few` (Arabic 3–10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub few: Option<String>,
+    /// CLDR `many` (Arabic 11–99; French a million).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub many: Option<String>,
+    /// Every number no other form covers.
     pub other: String,
+}
+
+impl Plural {
+    /// The form for `category`: `other` when the file has none for it.
+    fn form(&self, category: PluralCategory) -> &str {
+        self.own_form(category).unwrap_or(&self.other)
+    }
+
+    /// The form written for `category`, if any.
+    fn own_form(&self, category: PluralCategory) -> Option<&str> {
+        match category {
+            PluralCategory::Zero => self.zero.as_deref(),
+            PluralCategory::One => self.one.as_deref(),
+            PluralCategory::Two => self.two.as_deref(),
+            PluralCategory::Few => self.few.as_deref(),
+            PluralCategory::Many => self.many.as_deref(),
+            PluralCategory::Other => Some(&self.other),
+        }
+    }
+}
+
+/// A plural category as i18n files name it.
+fn category_name(category: PluralCategory) -> &'static str {
+    match category {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
 }
 
 /// The UI strings of one language.
@@ -87,13 +141,16 @@ pub struct Plural {
 #[serde(transparent)]
 pub struct I18n {
     entries: BTreeMap<String, Entry>,
+    /// Whose plural rules pick the forms; without one, `one` is for 1 only.
+    #[serde(skip)]
+    plurals: Option<Locale>,
 }
 
 impl I18n {
     /// Reads an i18n file; the keys the engine needs must be there, in the right shape.
     pub fn parse(path: &Path, text: &str) -> Result<Self, Diagnostic> {
         let entries: BTreeMap<String, Entry> = from_yaml(path, text, 1)?;
-        let strings = Self { entries };
+        let strings = Self { entries, plurals: None };
         for key in ENGINE_KEYS {
             let shape_ok = match (key, strings.entries.get(key)) {
                 ("months", Some(Entry::List(months))) => months.len() == 12,
@@ -124,6 +181,62 @@ impl I18n {
         Ok(strings)
     }
 
+    /// Reads the i18n file of `lang`: [`I18n::parse`], and every counted phrase must have
+    /// the plural forms that the language's rules give counts up to 1,000 (Arabic's `few`, …).
+    pub fn parse_for(path: &Path, text: &str, lang: &Lang) -> Result<Self, Diagnostic> {
+        let mut strings = Self::parse(path, text)?;
+        strings.plurals = lang.as_str().parse::<Locale>().ok();
+        let Some(rules) = strings.rules() else { return Ok(strings) };
+        // The forms counts of people and countries can take: French's `many` (a million)
+        // need not be written, Arabic's `few` and `many` must.
+        let mut used: Vec<PluralCategory> = (0..=1000_usize).map(|n| rules.category_for(n)).collect();
+        used.sort();
+        used.dedup();
+        for (key, entry) in &strings.entries {
+            let Entry::Plural(plural) = entry else { continue };
+            let missing: Vec<&str> =
+                used.iter().filter(|c| plural.own_form(**c).is_none()).map(|c| category_name(*c)).collect();
+            if !missing.is_empty() {
+                let line = text.lines().position(|l| l.starts_with(&format!("{key}:"))).map_or(1, |i| i + 1);
+                return Err(Diagnostic::error(
+                    SourceLocation::new(path, line, 1),
+                    format!(
+                        "the UI string `{key}` lacks the plural form{} {} that `{lang}` uses",
+                        if missing.len() > 1 { "s" } else { "" },
+                        missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .with_hint("CLDR's plural rules say which numbers take which form: https://www.unicode.org/cldr/charts/latest/supplemental/language_plural_rules.html"));
+            }
+        }
+        Ok(strings)
+    }
+
+    /// The plural rules of the strings' language, if ICU knows it.
+    fn rules(&self) -> Option<PluralRules> {
+        PluralRules::try_new_cardinal(self.plurals.as_ref()?.into()).ok()
+    }
+
+    /// The plural category of `n`: by the language's rules, else `one` for 1 only.
+    fn category(&self, n: usize) -> PluralCategory {
+        match self.rules() {
+            Some(rules) => rules.category_for(n),
+            None if n == 1 => PluralCategory::One,
+            None => PluralCategory::Other,
+        }
+    }
+
+    /// The name of `lang` in these strings (`language_pt` for `pt-br` too); the key itself
+    /// if they have none.
+    pub fn language<'a>(&'a self, lang: &'a Lang) -> std::borrow::Cow<'a, str> {
+        lang.fallbacks()
+            .find_map(|tag| match self.entries.get(&format!("language_{tag}")) {
+                Some(Entry::Text(name)) => Some(name.as_str().into()),
+                _ => None,
+            })
+            .unwrap_or_else(|| format!("language_{lang}").into())
+    }
+
     /// Every key.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.entries.keys().map(String::as_str)
@@ -140,7 +253,7 @@ impl I18n {
     /// A counted phrase: "1 organisation", "3 organisations".
     pub fn count(&self, key: &str, n: usize) -> String {
         match self.entries.get(key) {
-            Some(Entry::Plural(p)) => if n == 1 { &p.one } else { &p.other }.replace("{n}", &n.to_string()),
+            Some(Entry::Plural(p)) => p.form(self.category(n)).replace("{n}", &n.to_string()),
             _ => format!("{n} {key}"),
         }
     }
@@ -224,6 +337,72 @@ banner_embargo: "Embargo hasta el {date}"
         assert_eq!(es.date(jiff::civil::date(2019, 6, 27)), "27 de junio de 2019");
         assert_eq!(es.signed_by(14, 3, 5), "Firmada por 14 organizaciones y 3 personas de 5 países");
         assert_eq!(es.signed_by(1, 0, 1), "Firmada por 1 organización de 1 país");
+    }
+
+    fn built_in(file: &str, tag: &str) -> I18n {
+        let text = crate::render::theme::DEFAULT_THEME
+            .iter()
+            .find(|(rel, _)| *rel == format!("i18n/{file}.yaml"))
+            .map(|(_, bytes)| std::str::from_utf8(bytes).unwrap())
+            .unwrap();
+        I18n::parse_for(Path::new(file), text, &Lang::parse(tag).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn plural_forms_follow_the_language() {
+        let fr = built_in("fr", "fr");
+        let counts = |s: &I18n| [0, 1, 2, 3, 11, 100].map(|n| s.count("count_organizations", n));
+        assert_eq!(
+            counts(&fr),
+            [
+                "0 organisation",
+                "1 organisation",
+                "2 organisations",
+                "3 organisations",
+                "11 organisations",
+                "100 organisations"
+            ]
+        );
+        let ar = built_in("ar", "ar");
+        assert_eq!(counts(&ar), ["0 منظمة", "منظمة واحدة", "منظمتين", "3 منظمات", "11 منظمة", "100 منظمة"]);
+        assert_eq!(ar.count("count_individuals", 11), "11 فردًا");
+        assert_eq!(ar.count("count_countries", 103), "103 دول");
+        // Brazil puts 0 with 1; Portugal does not.
+        assert_eq!(built_in("pt", "pt-br").count("count_countries", 0), "0 país");
+        assert_eq!(built_in("pt", "pt-pt").count("count_countries", 0), "0 países");
+        // Without a language (or one ICU does not know), `one` is for 1 only.
+        let es = I18n::parse(Path::new("es.yaml"), ES).unwrap();
+        assert_eq!([0, 1, 2].map(|n| es.count("count_countries", n)), ["0 países", "1 país", "2 países"]);
+    }
+
+    #[test]
+    fn a_plural_form_the_language_uses_must_be_written() {
+        let es = ES.replace(
+            "count_countries: { one: \"{n} país\", other: \"{n} países\" }",
+            "count_countries: { other: \"{n} países\" }",
+        );
+        let d = I18n::parse_for(Path::new("es.yaml"), &es, &Lang::parse("es").unwrap()).unwrap_err();
+        assert_eq!(d.location.line, 10, "{d}");
+        assert_contains!(d.message, "the UI string `count_countries` lacks the plural form `one` that `es` uses");
+        // Arabic needs all six; French's `many` (a million) may be left to `other`.
+        let ar = Lang::parse("ar").unwrap();
+        let d = I18n::parse_for(Path::new("ar.yaml"), ES, &ar).unwrap_err();
+        assert_contains!(
+            d.message,
+            "`count_countries` lacks the plural forms `zero`, `two`, `few`, `many` that `ar` uses"
+        );
+        let almost = ES.replace("{ one: \"{n} país\",", "{ zero: x, one: x, two: x, few: x,");
+        let d = I18n::parse_for(Path::new("ar.yaml"), &almost, &ar).unwrap_err();
+        assert_contains!(d.message, "`count_countries` lacks the plural form `many` that `ar` uses");
+        assert!(I18n::parse_for(Path::new("fr.yaml"), ES, &Lang::parse("fr").unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_region_takes_its_languages_name() {
+        let en = built_in("en", "en");
+        assert_eq!(en.language(&Lang::parse("pt-BR").unwrap()), "Portuguese");
+        assert_eq!(en.language(&Lang::parse("ar").unwrap()), "Arabic");
+        assert_eq!(en.language(&Lang::parse("de").unwrap()), "language_de");
     }
 
     #[test]

@@ -76,6 +76,11 @@ struct ThemeFile {
     shown_as: PathBuf,
 }
 
+/// The languages the default theme has UI strings for: `ar`, `en`, …
+pub fn built_in_languages() -> Vec<&'static str> {
+    DEFAULT_THEME.iter().filter_map(|(rel, _)| rel.strip_prefix("i18n/")?.strip_suffix(".yaml")).collect()
+}
+
 /// Builds the theme the site asks for; every problem is reported.
 pub fn load_theme(tree: &SourceTree, site: &SiteConfig) -> Result<Theme, Diagnostics> {
     let mut files: BTreeMap<String, ThemeFile> = DEFAULT_THEME
@@ -99,19 +104,25 @@ pub fn load_theme(tree: &SourceTree, site: &SiteConfig) -> Result<Theme, Diagnos
     let mut i18n = BTreeMap::new();
     let mut texts = BTreeMap::new();
     for lang in &site.languages {
-        let rel = format!("i18n/{lang}.yaml");
-        let Some(file) = files.get(&rel) else {
+        // `pt-br` takes the site's or the built-in `pt-br.yaml`, else `pt.yaml`.
+        let Some(file) = lang.fallbacks().find_map(|tag| files.get(&format!("i18n/{tag}.yaml"))) else {
+            let rel = format!("i18n/{lang}.yaml");
             diagnostics.push(
                 Diagnostic::error(
                     SourceLocation::file(tree.root.join("themes").join(&site.theme).join(&rel)),
                     format!("the theme has no UI strings for `{lang}`"),
                 )
-                .with_hint(format!("copy themes/default/i18n/en.yaml to themes/{}/{rel} and translate it", site.theme)),
+                .with_hint(format!(
+                    "create themes/{}/{rel}: copy the built-in English strings (themes/default/i18n/en.yaml \
+                     in undersigned's source) and translate them; built in: {}",
+                    site.theme,
+                    built_in_languages().join(", ")
+                )),
             );
             continue;
         };
         match decode_text(&file.shown_as, file.bytes.clone())
-            .and_then(|text| I18n::parse(&file.shown_as, &text).map(|i| (i, text)))
+            .and_then(|text| I18n::parse_for(&file.shown_as, &text, lang).map(|i| (i, text)))
         {
             Ok((strings, _)) => {
                 texts.insert(lang.clone(), file.shown_as.clone());
@@ -120,7 +131,7 @@ pub fn load_theme(tree: &SourceTree, site: &SiteConfig) -> Result<Theme, Diagnos
             Err(d) => diagnostics.push(d),
         }
     }
-    check_same_keys(&i18n, &texts, &mut diagnostics);
+    check_same_keys(&i18n, &texts, &site.languages, &mut diagnostics);
 
     let static_files = files
         .iter()
@@ -244,9 +255,20 @@ fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
     }
 }
 
-/// Every language must have every key that any language has.
-fn check_same_keys(i18n: &BTreeMap<Lang, I18n>, paths: &BTreeMap<Lang, PathBuf>, diagnostics: &mut Diagnostics) {
-    let all: BTreeSet<&str> = i18n.values().flat_map(I18n::keys).collect();
+/// Every language must have every key that any language has (of the `language_xx` names,
+/// only those of the site's languages: a site's own strings from before the built-in
+/// French need not name French).
+fn check_same_keys(
+    i18n: &BTreeMap<Lang, I18n>,
+    paths: &BTreeMap<Lang, PathBuf>,
+    languages: &[Lang],
+    diagnostics: &mut Diagnostics,
+) {
+    let needed = |key: &&str| match key.strip_prefix("language_") {
+        Some(tag) if *key != "language_name" => languages.iter().any(|l| l.fallbacks().any(|t| t == tag)),
+        _ => true,
+    };
+    let all: BTreeSet<&str> = i18n.values().flat_map(I18n::keys).filter(needed).collect();
     for (lang, strings) in i18n {
         let have: BTreeSet<&str> = strings.keys().collect();
         let missing: Vec<&str> = all.difference(&have).copied().collect();

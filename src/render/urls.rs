@@ -25,9 +25,13 @@ impl Urls {
         Self { base, root_path }
     }
 
-    /// The localised folder of statements: `statements`, `declaraciones`.
+    /// The localised folder of statements: `statements`, `declaraciones`. Arabic's is
+    /// `bayanat` (بيانات written in ASCII, like slugs): an address in Arabic letters is
+    /// percent-encoded wherever it is pasted (`%D8%A8%D9%8A…`) and its letters flip order
+    /// inside left-to-right text.
     pub fn section(lang: &Lang) -> &'static str {
-        match lang.as_str().split('-').next().unwrap_or_default() {
+        match lang.base() {
+            "ar" => "bayanat",
             "es" => "declaraciones",
             "pt" => "declaracoes",
             "fr" => "declarations",

@@ -36,6 +36,7 @@ mod example_site;
 mod feeds;
 mod fixture;
 mod interrupt;
+mod languages;
 mod newsroom;
 mod output_safety;
 mod serve;

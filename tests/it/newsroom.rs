@@ -62,7 +62,7 @@ fn late_signers_are_marked_and_the_count_is_dated() {
     assert_contains!(en, "Signed by 2 organisations and 1 individual from 3 countries, as of 2 July 2019");
     assert_contains!(
         en,
-        "Nordic Example Fund <span class=\"country\">(Norway)</span> <span class=\"since\">joined 2 July 2019</span>"
+        "<bdi>Nordic Example Fund</bdi> <span class=\"country\">(Norway)</span> <span class=\"since\">joined 2 July 2019</span>"
     );
     // The signer's own page says when it joined; the others' rows do not.
     let signer = site.output("en/signatories/nordic-example/index.html");
@@ -125,7 +125,7 @@ fn the_directory_lists_signers_by_country_and_each_signer_has_its_statements() {
     assert!(directory.find("Ángel Ejemplo").expect("listed") > individuals);
     assert_contains!(
         directory,
-        "<a href=\"/es/signatories/zeta-network/\">Red Zeta de Ejemplo</a> <span class=\"count\">(2)</span>"
+        "<a href=\"/es/signatories/zeta-network/\"><bdi>Red Zeta de Ejemplo</bdi></a> <span class=\"count\">(2)</span>"
     );
     let zeta = site.output("en/signatories/zeta-network/index.html");
     let later = zeta.find("A Later Statement").expect("listed");

@@ -82,6 +82,11 @@ fn feed_text(id: &str, t: &Translation, strings: &I18n, base: &str, out: &mut St
         backlink_label: strings.text("back_to_reference"),
         table_label: strings.text("table"),
     };
+    // The feed formats have a place for the language, not for the direction: the text says it.
+    let rtl = t.lang.dir() == "rtl";
+    if rtl {
+        out.push_str("<div dir=\"rtl\">\n");
+    }
     for c in &t.corrections {
         let line =
             strings.text("correction_format").replace("{date}", &strings.date(c.date)).replace("{note}", &c.note);
@@ -101,5 +106,8 @@ fn feed_text(id: &str, t: &Translation, strings: &I18n, base: &str, out: &mut St
             out.push_str("</li>\n");
         }
         out.push_str("</ol>\n");
+    }
+    if rtl {
+        out.push_str("</div>\n");
     }
 }

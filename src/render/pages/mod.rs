@@ -179,6 +179,7 @@ impl<'a> Renderer<'a> {
         let write = |values: &tera::Value| -> Result<tera::Value, Diagnostic> {
             let mut context = Context::new();
             context.insert("lang", lang.as_str());
+            context.insert("dir", lang.dir());
             context.insert_value("t", self.shared_values[lang].0.clone());
             context.insert_value(partial.name, values.clone());
             if let Some(old) = self.theme.legacy_name(partial.template) {
@@ -243,6 +244,7 @@ impl<'a> Renderer<'a> {
         let page = self.page_meta(job, lang, &rel, &mut ctx);
         let mut context = Context::new();
         context.insert("lang", lang.as_str());
+        context.insert("dir", lang.dir());
         let (strings, site) = &self.shared_values[lang];
         context.insert_value("t", strings.clone());
         context.insert_value("site", site.clone());
@@ -305,6 +307,7 @@ impl<'a> Renderer<'a> {
             .map(|(l, r)| {
                 template_map([
                     ("lang", l.as_str().into()),
+                    ("dir", l.dir().into()),
                     ("url", self.urls.absolute(r).into()),
                     ("name", self.t(l).text("language_name").into()),
                     ("current", (l == lang).into()),
@@ -354,7 +357,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|l| {
                 let url = self.urls.path(&Urls::home(l));
-                json!({ "lang": l.as_str(), "name": self.t(l).text("language_name"), "title": site.title.get(l), "url": url })
+                json!({ "lang": l.as_str(), "dir": l.dir(), "name": self.t(l).text("language_name"), "title": site.title.get(l), "url": url })
             })
             .collect();
         PageContext::new("chooser", site.title.get(lang), site.description.get(lang), json!({ "languages": languages }))
@@ -391,7 +394,8 @@ impl<'a> Renderer<'a> {
             ("date_iso", self.iso(statement.date).into()),
             ("summary", t.summary.as_deref().into()),
             ("lang", t.lang.as_str().into()),
-            ("lang_name", strings.text(&format!("language_{}", t.lang)).into()),
+            ("dir", t.lang.dir().into()),
+            ("lang_name", strings.language(&t.lang).as_ref().into()),
             ("since", tera::Value::none()),
         ]))
     }
@@ -417,7 +421,8 @@ impl<'a> Renderer<'a> {
             "notice": {
                 "original_url": self.urls.path(&Urls::statement(&original.lang, &original.slug)),
                 "original_lang": original.lang.as_str(),
-                "original_lang_name": self.t(lang).text(&format!("language_{}", original.lang)),
+                "original_dir": original.lang.dir(),
+                "original_lang_name": self.t(lang).language(&original.lang),
                 "original_title": original.title,
             },
         });

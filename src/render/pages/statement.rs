@@ -57,7 +57,11 @@ impl<'a> Renderer<'a> {
             None => date,
         };
         let translation_of = statement.original(&self.corpus.site).filter(|o| o.lang != *lang).map(|o| {
-            template_map([("lang", o.lang.as_str().into()), ("name", self.t(&o.lang).text("language_name").into())])
+            template_map([
+                ("lang", o.lang.as_str().into()),
+                ("dir", o.lang.dir().into()),
+                ("name", self.t(&o.lang).text("language_name").into()),
+            ])
         });
         let corrections: Vec<tera::Value> = t
             .corrections
@@ -80,7 +84,7 @@ impl<'a> Renderer<'a> {
                 template_map([
                     ("original_url", self.urls.path(&Urls::statement(&o.lang, &o.slug)).into()),
                     ("original_lang", o.lang.as_str().into()),
-                    ("original_lang_name", strings.text(&format!("language_{}", o.lang)).into()),
+                    ("original_lang_name", strings.language(&o.lang).as_ref().into()),
                 ])
             });
         let updated = Some(last_change(statement, lang, &self.corpus.site.timezone)).filter(|u| *u > statement.date);
