@@ -76,7 +76,11 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
     (
         "signer.html",
         &[
-            ("signer", "`id`, `name`, `kind`, `country_name`, `website`, `affiliation`, `directory_url`"),
+            (
+                "signer",
+                "`id`, `name`, `kind`, `country_name`, `website`, `affiliation`, `directory_url`, \
+                 `feed_url` (its Atom feed: the statements it signed, newest first)",
+            ),
             (
                 "statements",
                 "newest first: the rows of `index.html`'s `statements`, plus `since`, and `html`: \

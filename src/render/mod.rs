@@ -357,6 +357,7 @@ pub fn render_with(
             for id in signers.iter().filter(|_| listings) {
                 for lang in &corpus.site.languages {
                     site.files.remove(&urls::output_file(&Urls::signer(lang, id)));
+                    site.files.remove(&format!("{}atom.xml", Urls::signer(lang, id)));
                 }
             }
         }

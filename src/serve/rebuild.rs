@@ -191,14 +191,17 @@ fn listed<'c>(corpus: &'c Corpus, id: &str, options: &RenderOptions) -> Option<L
     let translations =
         s.translations.iter().map(|(lang, t)| (lang.as_str(), t.title.as_str(), t.slug.as_str(), t.summary.as_deref()));
     let signers = s.signers.iter().map(|g| (g.signatory.id.as_str(), g.since));
-    Some((render::is_public(s, options), s.date, translations.collect(), signers.collect()))
+    // A signer's feed dates each entry by its last change.
+    let changed = s.translations.keys().map(|lang| render::plan::last_change(s, lang, &corpus.site.timezone));
+    Some((render::is_public(s, options), s.date, changed.collect(), translations.collect(), signers.collect()))
 }
 
-/// Public or not, date, (language, title, slug, summary) of each version, (id, since) of
-/// each signer.
+/// Public or not, date, last change in each language, (language, title, slug, summary)
+/// of each version, (id, since) of each signer.
 type Listed<'c> = (
     bool,
     jiff::Timestamp,
+    Vec<jiff::Timestamp>,
     Vec<(&'c str, &'c str, &'c str, Option<&'c str>)>,
     Vec<(&'c str, Option<jiff::civil::Date>)>,
 );

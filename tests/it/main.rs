@@ -38,5 +38,6 @@ mod fixture;
 mod interrupt;
 mod newsroom;
 mod output_safety;
+mod readers;
 mod serve;
 mod snapshots;

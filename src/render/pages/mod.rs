@@ -311,11 +311,14 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let strings = self.t(lang);
-        let feeds: Vec<tera::Value> = FEEDS
-            .iter()
-            .map(|(file, mime, key)| {
-                let url = self.urls.path(&format!("{}{file}", Urls::home(lang)));
-                template_map([("type", (*mime).into()), ("url", url.into()), ("title", strings.text(key).into())])
+        let own = ctx.feeds.iter().map(|(mime, url, title)| (*mime, url.clone(), title.as_str()));
+        let language = FEEDS.iter().map(|(file, mime, key)| {
+            (*mime, self.urls.path(&format!("{}{file}", Urls::home(lang))), strings.text(key))
+        });
+        let feeds: Vec<tera::Value> = own
+            .chain(language)
+            .map(|(mime, url, title)| {
+                template_map([("type", mime.into()), ("url", url.into()), ("title", title.into())])
             })
             .collect();
         let alternate_locales: Vec<String> =
@@ -452,6 +455,9 @@ struct PageContext {
     files: Files,
     /// The page's own share-card image (absolute URL), instead of the site's.
     image: Option<String>,
+    /// The page's own feeds (a topic's, a signer's), listed before the language's:
+    /// type, site-absolute URL, title.
+    feeds: Vec<(&'static str, String, String)>,
 }
 
 impl PageContext {
@@ -459,7 +465,7 @@ impl PageContext {
         let meta = (kind, title.to_owned(), description.to_owned());
         // The variables are an object by construction, so this cannot fail.
         let extra = Context::from_serialize(&extra).unwrap_or_default();
-        Self { meta, extra, times: None, jsonld: None, files: Vec::new(), image: None }
+        Self { meta, extra, times: None, jsonld: None, files: Vec::new(), image: None, feeds: Vec::new() }
     }
 }
 
