@@ -4,6 +4,7 @@
 //!
 //! The context names here are the theme's contract; README's theming section lists them.
 
+mod archive;
 mod directory;
 mod feed_job;
 mod statement;
@@ -218,6 +219,7 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
         match job {
             Job::Sitemap => Ok(sitemap::files(self.plan, self.urls)),
+            Job::TopicFeeds(lang, tag) => Ok(self.topic_feeds(lang, tag)),
             _ => self.page(job),
         }
     }
@@ -237,7 +239,12 @@ impl<'a> Renderer<'a> {
             },
             Job::Directory(lang) => ("directory.html", *lang, self.directory(lang)),
             Job::Signer(signatory, lang) => ("signer.html", *lang, self.signer_page(signatory, lang, &path)?),
-            Job::Feeds(_) | Job::Sitemap => unreachable!("feeds() and render() handle the jobs that are not pages"),
+            Job::Topics(lang) => ("topics.html", *lang, self.topics(lang)),
+            Job::Topic(lang, tag, n) => ("topic.html", *lang, self.topic(lang, tag, *n)),
+            Job::Year(lang, year, n) => ("year.html", *lang, self.year(lang, *year, *n)),
+            Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) => {
+                unreachable!("feeds() and render() handle the jobs that are not pages")
+            }
         };
         let page = self.page_meta(job, lang, &rel, &mut ctx);
         let mut context = Context::new();
@@ -271,6 +278,7 @@ impl<'a> Renderer<'a> {
             "root": self.urls.root(),
             "home": self.urls.path(&Urls::home(lang)),
             "directory": self.urls.path(&Urls::directory(lang)),
+            "topics": self.urls.path(&Urls::topics(lang)),
             "press_contact": site.press_contact,
         })
     }
@@ -370,10 +378,17 @@ impl<'a> Renderer<'a> {
     fn index(&self, lang: &Lang) -> PageContext {
         let site = &self.corpus.site;
         let rows = self.listing_rows(lang);
-        let statements: Vec<tera::Value> =
-            self.plan.statements.iter().filter_map(|s| Some(rows.get(s.id.as_str())?.values.clone())).collect();
+        // The newest only: the archive by year holds the rest.
+        let statements: Vec<tera::Value> = self
+            .plan
+            .statements
+            .iter()
+            .filter_map(|s| Some(rows.get(s.id.as_str())?.values.clone()))
+            .take(super::archive::HOME_LIMIT)
+            .collect();
         let mut ctx = PageContext::new("index", site.title.get(lang), site.description.get(lang), json!({}));
         ctx.extra.insert_value("statements", tera::Value::from(statements));
+        ctx.extra.insert_value("years", self.years(lang, None));
         ctx
     }
 
