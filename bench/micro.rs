@@ -4,6 +4,7 @@
 //! `UNDERSIGNED_BENCH_ROOT` (a corpus from `bench/gen_corpus.py`, say). The statement
 //! measured is the site's first; the whole-build figures come from `bench/run.sh`.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -88,7 +89,13 @@ impl Sink for Count {
 fn render_statement(bencher: Bencher<'_, '_>) {
     let site = site();
     let signers = Default::default();
-    let scope = Scope::Statement { id: &first_statement(site).id, signers: &signers, listings: false };
+    let scope = Scope::Statement {
+        id: &first_statement(site).id,
+        signers: &signers,
+        years: &BTreeSet::new(),
+        tags: &BTreeSet::new(),
+        listings: false,
+    };
     bencher.bench(|| {
         let sink = Count::default();
         render::render_into(&site.corpus, &site.theme, &site.options, Some(scope), &sink).expect("it renders");
@@ -127,7 +134,13 @@ impl Sink for Keep {
 fn scan_links(bencher: Bencher<'_, '_>) {
     let site = site();
     let signers = Default::default();
-    let scope = Scope::Statement { id: &first_statement(site).id, signers: &signers, listings: false };
+    let scope = Scope::Statement {
+        id: &first_statement(site).id,
+        signers: &signers,
+        years: &BTreeSet::new(),
+        tags: &BTreeSet::new(),
+        listings: false,
+    };
     let sink = Keep::default();
     render::render_into(&site.corpus, &site.theme, &site.options, Some(scope), &sink).expect("it renders");
     let pages = sink.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);

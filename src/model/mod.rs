@@ -140,6 +140,15 @@ pub struct SiteConfig {
     pub feed_limit: Option<usize>,
     /// Share-card image: a path from the site root (`/logo.png`) or an absolute URL.
     pub image: Option<String>,
+    /// Topic labels by tag id (`topics:`); a tag without one is shown by its id.
+    pub topics: BTreeMap<String, Localized>,
+}
+
+impl SiteConfig {
+    /// A topic's label in `lang`: from `topics:`, else the tag itself.
+    pub fn topic_label<'s>(&'s self, tag: &'s str, lang: &Lang) -> &'s str {
+        self.topics.get(tag).map_or(tag, |label| label.get(lang))
+    }
 }
 
 impl SiteConfig {
@@ -240,7 +249,7 @@ pub struct Statement {
     pub draft: bool,
     /// Signers in file order.
     pub signers: Vec<Signer>,
-    /// Free-form tags.
+    /// Topic ids (slugs), each once.
     pub tags: Vec<String>,
     /// A sign-on form still open for signatures.
     pub sign_on: Option<SignOn>,

@@ -50,9 +50,9 @@ struct RawStatement {
     /// Share-card image, a file in the statement's folder.
     #[serde(default)]
     image: Option<Spanned<String>>,
-    /// Free-form tags.
+    /// Topic ids (slugs); each is a topic page, labelled by site.yaml's `topics:`.
     #[serde(default)]
-    tags: Vec<String>,
+    tags: Vec<Spanned<String>>,
 }
 
 /// No `signatories:` key: an empty list, written nowhere.
@@ -224,6 +224,15 @@ pub fn parse_statement(
     });
 
     let signers = resolve_signers(path, &file.text, &raw.signatories.value, registry, out);
+    // A tag is a topic page's address: `/en/topics/<tag>/`.
+    let mut tags: Vec<String> = Vec::with_capacity(raw.tags.len());
+    for tag in &raw.tags {
+        match check_slug("topic", &tag.value) {
+            Ok(()) if tags.contains(&tag.value) => {}
+            Ok(()) => tags.push(tag.value.clone()),
+            Err(r) => refuse(tag, r, out),
+        }
+    }
 
     let mut translations = BTreeMap::new();
     let files = language_files(dir, site, out);
@@ -266,7 +275,7 @@ pub fn parse_statement(
         embargo,
         draft: raw.draft,
         signers,
-        tags: raw.tags,
+        tags,
         sign_on,
         pdf,
         image: raw.image.map(|i| i.value),

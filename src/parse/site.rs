@@ -42,6 +42,9 @@ struct RawSite {
     /// Share-card image: a path from the site root (`/logo.png`) or an absolute http(s) URL.
     #[serde(default)]
     image: Option<Spanned<String>>,
+    /// Topic labels: tag id → one label, or one per language.
+    #[serde(default)]
+    topics: BTreeMap<String, Spanned<RawText>>,
 }
 
 /// `missing_translation:` values.
@@ -220,6 +223,21 @@ pub fn parse_site(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Opt
         PressContact { name: p.name, email: p.email.value, phone: p.phone }
     });
 
+    let mut topics = BTreeMap::new();
+    for (id, label) in &raw.topics {
+        if let Err(r) = super::values::check_slug("topic", id) {
+            diagnostics.push(r.at(location_of(path, label, 1)));
+            ok = false;
+        } else if languages.len() == raw.languages.value.len() {
+            match localized(path, label, &languages, diagnostics) {
+                Some(label) => {
+                    topics.insert(id.clone(), label);
+                }
+                None => ok = false,
+            }
+        }
+    }
+
     let theme = raw.theme.map_or_else(|| "default".to_owned(), |t| t.value);
     let (Some(timezone), Some(title), true) = (timezone, title, ok && !languages.is_empty()) else {
         return None;
@@ -244,6 +262,7 @@ pub fn parse_site(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Opt
             Some(RawFeedLimit::All) => None,
         },
         image: raw.image.map(|i| i.value.trim_start_matches('/').to_owned()),
+        topics,
     })
 }
 
@@ -322,6 +341,31 @@ mod tests {
             let first = errors.first().and_then(|e| e.lines().next()).unwrap_or_default();
             assert!(first.starts_with("site.yaml:5:13: error: ") && first.contains(message), "{bad}: {errors:?}");
         }
+    }
+
+    #[test]
+    fn topics_are_labelled_per_language_and_their_ids_are_slugs() {
+        let site = |topics: &str| {
+            parse(&format!("base_url: https://x.example.org\nlanguages: [en, es]\ntitle: A\ntimezone: UTC\n{topics}"))
+        };
+        let (config, errors) = site("topics:\n  mexico: { en: Mexico, es: México }\n  courts: Courts\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        let topics = config.map(|c| c.topics).unwrap_or_default();
+        let es = Lang::parse("es").unwrap();
+        assert_eq!(topics["mexico"].get(&es), "México");
+        assert_eq!(topics["courts"].get(&es), "Courts");
+        let (config, errors) = site("topics:\n  Mexico City: { en: Mexico City }\n  x: { fr: X }\n");
+        assert!(config.is_none());
+        let firsts: Vec<&str> = errors.iter().filter_map(|e| e.lines().next()).collect();
+        assert_eq!(
+            firsts,
+            [
+                "site.yaml:6:16: error: `Mexico City` is not a valid topic",
+                "site.yaml:7:6: error: `fr` is not a language of this site",
+            ]
+        );
+        let (_, errors) = site("topics:\n  mexico: { en: Mexico, label: México }\n");
+        assert!(errors.iter().any(|e| e.contains("`label` is not a language of this site")), "{errors:?}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub const COMMON: &[(&str, &str)] = &[
     (
         "site",
         "`title`, `description`, `root` (path of the site root), `home` (this language's index), \
-         `directory` (the signer directory), `press_contact` (`name`, `email`, `phone`, or null)",
+         `directory` (the signer directory), `topics` (this language's index of topics), `press_contact` (`name`, `email`, `phone`, or null)",
     ),
     ("nav", "the plain pages of this language: list of `title`, `url`, `current`"),
     (
@@ -32,7 +32,7 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
             "`id`, `title`, `summary`, `addressee`, `dateline`, `date_iso`, `updated` (`iso`, \
              `display`), `body` (HTML), `notes` (list of `id`, `number`, `html` (HTML, back-links \
              included), `references`), `notes_id`, `signers_summary`, `sign_on` (`url`, `until`), \
-             `organizations` and `individuals` (lists of `id`, `kind`, `name`, `url`, `country`, \
+             `topics` (list of `id`, `label`, `url`: its topic pages), `organizations` and `individuals` (lists of `id`, `kind`, `name`, `url`, `country`, \
              `country_name`, `affiliation`, `since`, and `html`: the row as \
              `partials/signer.html` writes it), `tags`, `corrections` (list of `date`, \
              `display`, `note`), `translation_of` (`lang`, `dir`, `name`), `stale` (`original_url`, \
@@ -42,11 +42,14 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "index.html",
-        &[(
-            "statements",
-            "newest first: list of `title`, `url`, `date_display`, `date_iso`, `summary`, `lang` \
-             (the language of the linked text), `dir` (its direction), `lang_name`",
-        )],
+        &[
+            (
+                "statements",
+                "the newest 20, newest first: list of `title`, `url`, `date_display`, `date_iso`, \
+                 `summary`, `lang` (the language of the linked text), `dir` (its direction), `lang_name`",
+            ),
+            ("years", "the archive: every year, newest first: list of `year`, `url`, `count`, `current` (false)"),
+        ],
     ),
     (
         "page.html",
@@ -81,12 +84,38 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
     (
         "signer.html",
         &[
-            ("signer", "`id`, `name`, `kind`, `country_name`, `website`, `affiliation`, `directory_url`"),
+            (
+                "signer",
+                "`id`, `name`, `kind`, `country_name`, `website`, `affiliation`, `directory_url`, \
+                 `feed_url` (its Atom feed: the statements it signed, newest first)",
+            ),
             (
                 "statements",
                 "newest first: the rows of `index.html`'s `statements`, plus `since`, and `html`: \
                  the row as `partials/signed.html` writes it",
             ),
+        ],
+    ),
+    ("topics.html", &[("topics", "in the reader's alphabet: list of `id`, `label`, `url`, `count`")]),
+    (
+        "topic.html",
+        &[
+            ("topic", "`id`, `label` (from site.yaml's `topics:`, else the id), `count`"),
+            ("statements", "this page's statements, newest first: the rows of `index.html`'s `statements`"),
+            (
+                "pagination",
+                "`current`, `total`, `prev` and `next` (URLs, or null at either end), `pages` (list of \
+                 `number`, `url`, `current`)",
+            ),
+        ],
+    ),
+    (
+        "year.html",
+        &[
+            ("year", "`year`, `count`"),
+            ("years", "every year of the archive, newest first: list of `year`, `url`, `count`, `current`"),
+            ("statements", "this page's statements, newest first: the rows of `index.html`'s `statements`"),
+            ("pagination", "as in `topic.html`"),
         ],
     ),
     (

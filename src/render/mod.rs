@@ -5,6 +5,7 @@
 //! Which statements are public is decided here, once, from [`RenderOptions`] (drafts,
 //! embargoes, the clock); every page, index and listing then works from that one list.
 
+pub mod archive;
 pub mod collate;
 pub mod contract;
 pub mod data;
@@ -84,20 +85,27 @@ pub struct Reuse<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope<'a> {
     /// One statement that changed, appeared or disappeared: its pages and, if `listings`,
-    /// the index, the directory and the directory pages of `signers`, the ids that signed
-    /// it before or after the change. Feeds and the sitemap are left for later (the
-    /// costliest listings, which nobody reads while writing; see [`Scope::Deferred`]).
+    /// the index, the directory, the directory pages of `signers` (the ids that signed it
+    /// before or after the change) with their feeds, the topics index, and the pages of
+    /// `years` and `tags` (its years and topics before and after) with those topics'
+    /// feeds. The other feeds and the sitemap are left for later (the costliest listings,
+    /// which nobody reads while writing; see [`Scope::Deferred`]).
     Statement {
         /// The statement's folder name.
         id: &'a str,
         /// Signer ids whose directory pages may change.
         signers: &'a BTreeSet<String>,
+        /// Years of the archive whose pages may change.
+        years: &'a BTreeSet<i16>,
+        /// Topics whose pages may change.
+        tags: &'a BTreeSet<String>,
         /// Whether what the listings show of it may have changed: its title, summary,
         /// date, slugs, languages, signers or whether it is public. An edit to the text
         /// alone changes none of it.
         listings: bool,
     },
-    /// The feeds and the sitemap alone, to follow [`Scope::Statement`] renders.
+    /// The feeds (of languages and of topics) and the sitemap alone, to follow
+    /// [`Scope::Statement`] renders.
     Deferred,
 }
 
@@ -246,10 +254,15 @@ pub fn render_into(
         (None, _) => true,
         (Some(Scope::Statement { id, .. }), Job::Statement(s, _)) => s.id == id,
         (Some(Scope::Statement { signers, listings, .. }), Job::Signer(s, _)) => listings && signers.contains(&s.id),
-        (Some(Scope::Statement { listings, .. }), Job::Index(_) | Job::Directory(_)) => listings,
+        (Some(Scope::Statement { listings, .. }), Job::Index(_) | Job::Directory(_) | Job::Topics(_)) => listings,
+        (Some(Scope::Statement { listings, years, .. }), Job::Year(_, year, _)) => listings && years.contains(year),
+        // A topic's feeds too: its page links them, and a new topic has none yet.
+        (Some(Scope::Statement { listings, tags, .. }), Job::Topic(_, tag, _) | Job::TopicFeeds(_, tag)) => {
+            listings && tags.contains(*tag)
+        }
         // The chooser, the 404 and the pages do not show statements.
         (Some(Scope::Statement { .. }), _) => false,
-        (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap),
+        (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..)),
     });
     let ctx = pages::Renderer::new(theme, &urls, &plan, options);
     // Each feed holds the full text of every statement it lists: one feed at a time, on
@@ -348,16 +361,33 @@ pub fn render_with(
     if let Some(reuse) = reuse {
         site.files = reuse.previous.files.clone();
         site.by_statement = reuse.previous.by_statement.clone();
-        if let Scope::Statement { id, signers, listings } = reuse.scope {
+        if let Scope::Statement { id, signers, years, tags, listings } = reuse.scope {
             for path in site.by_statement.remove(id).unwrap_or_default() {
                 site.files.remove(&path);
+            }
+            // Pages of its years and topics are rendered again, and may be fewer now (a
+            // topic's feeds stay until the deferred render replaces them).
+            if listings {
+                let mut folders: Vec<String> = Vec::new();
+                for lang in &corpus.site.languages {
+                    folders.extend(years.iter().map(|y| Urls::year(lang, *y)));
+                    folders.extend(tags.iter().map(|t| Urls::topic(lang, t)));
+                }
+                site.files.retain(|path, _| {
+                    !(path.ends_with(".html") && folders.iter().any(|f| path.starts_with(f.as_str())))
+                });
             }
             // A signer who no longer signs anything public loses its page.
             for id in signers.iter().filter(|_| listings) {
                 for lang in &corpus.site.languages {
                     site.files.remove(&urls::output_file(&Urls::signer(lang, id)));
+                    site.files.remove(&format!("{}atom.xml", Urls::signer(lang, id)));
                 }
             }
+        }
+        if let Scope::Deferred = reuse.scope {
+            // A topic that lost its last statement loses its feeds.
+            site.files.retain(|path, _| !is_topic_feed(path));
         }
     }
     for (owner, path, bytes) in collected.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
@@ -368,6 +398,15 @@ pub fn render_with(
     }
     site.pages = site.files.keys().filter(|p| p.ends_with(".html")).count();
     Ok(site)
+}
+
+/// Whether `path` is a topic's feed (`en/topics/mexico/atom.xml`).
+fn is_topic_feed(path: &str) -> bool {
+    let mut parts = path.split('/');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some(_), Some("topics"), Some(_), Some("feed.xml" | "atom.xml"), None)
+    )
 }
 
 /// Whether a statement may be published under these options.

@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 
 use jiff::Timestamp;
 
-use super::urls::{RESERVED_SLUGS, Urls};
+use super::archive::{Groups, page_count};
+use super::urls::{Urls, is_reserved_slug};
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
 use crate::hash::HashMap;
 use crate::model::{Corpus, Lang, MissingTranslation, Signatory, Signer, Statement};
@@ -39,6 +40,8 @@ pub struct Plan<'a> {
     /// Per signer id: the public statements it signed (newest first) and since when;
     /// see [`Plan::signed`].
     signed: OnceLock<HashMap<&'a str, Vec<(&'a Statement, &'a Signer)>>>,
+    /// The archive's years and topics; see [`Plan::groups`].
+    groups: OnceLock<Groups<'a>>,
 }
 
 /// One unit of rendering: a page, or a group of files such as a language's feeds.
@@ -62,6 +65,14 @@ pub enum Job<'a> {
     Directory(&'a Lang),
     /// One signer's page in one language: the statements it signed.
     Signer(&'a Signatory, &'a Lang),
+    /// The index of topics of one language.
+    Topics(&'a Lang),
+    /// Page `n` (from 1) of a topic in one language.
+    Topic(&'a Lang, &'a str, usize),
+    /// A topic's RSS and Atom feeds in one language.
+    TopicFeeds(&'a Lang, &'a str),
+    /// Page `n` (from 1) of a year of the archive in one language.
+    Year(&'a Lang, i16, usize),
 }
 
 impl<'a> Plan<'a> {
@@ -85,7 +96,7 @@ impl<'a> Plan<'a> {
                 .collect();
             versions.insert(statement.id.as_str(), list);
         }
-        Self { corpus, statements: public.to_vec(), versions, signed: OnceLock::new() }
+        Self { corpus, statements: public.to_vec(), versions, signed: OnceLock::new(), groups: OnceLock::new() }
     }
 
     /// Per signer id: the public statements it signed (newest first) and since when.
@@ -103,6 +114,11 @@ impl<'a> Plan<'a> {
         })
     }
 
+    /// Per language, the listed statements by year and by topic.
+    pub fn groups(&self) -> &Groups<'a> {
+        self.groups.get_or_init(|| Groups::new(self))
+    }
+
     /// The versions of a statement, in site language order.
     pub fn versions(&self, id: &str) -> &[(Lang, Version)] {
         self.versions.get(id).map_or(&[], Vec::as_slice)
@@ -116,9 +132,20 @@ impl<'a> Plan<'a> {
             jobs.push(Job::Index(lang));
             jobs.push(Job::Feeds(lang));
             for (i, page) in corpus.pages.iter().enumerate() {
-                if page.translations.contains_key(lang) {
+                // A page at a reserved slug is an error (see `check_paths`), not a second
+                // file at the address of one of the site's own.
+                if page.translations.get(lang).is_some_and(|t| !is_reserved_slug(lang, &t.slug)) {
                     jobs.push(Job::Page(i, lang));
                 }
+            }
+            jobs.push(Job::Topics(lang));
+            let groups = self.groups();
+            for (tag, list) in groups.topics.get(lang).into_iter().flatten() {
+                jobs.extend((1..=page_count(list.len())).map(|n| Job::Topic(lang, tag, n)));
+                jobs.push(Job::TopicFeeds(lang, tag));
+            }
+            for (year, list) in groups.years.get(lang).into_iter().flatten() {
+                jobs.extend((1..=page_count(list.len())).map(|n| Job::Year(lang, *year, n)));
             }
         }
         for statement in &self.statements {
@@ -152,7 +179,10 @@ impl<'a> Plan<'a> {
             Job::Statement(statement, lang) => Urls::statement(lang, self.version(&statement.id, lang)?.slug()),
             Job::Directory(lang) => Urls::directory(lang),
             Job::Signer(signatory, lang) => Urls::signer(lang, &signatory.id),
-            Job::Feeds(_) | Job::Sitemap => return None,
+            Job::Topics(lang) => Urls::topics(lang),
+            Job::Topic(lang, tag, n) => Urls::paged(&Urls::topic(lang, tag), *n),
+            Job::Year(lang, year, n) => Urls::paged(&Urls::year(lang, *year), *n),
+            Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) => return None,
         })
     }
 
@@ -171,7 +201,25 @@ impl<'a> Plan<'a> {
             Job::Signer(signatory, _) => {
                 self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::signer(l, &signatory.id))).collect()
             }
-            Job::NotFound | Job::Feeds(_) | Job::Sitemap => Vec::new(),
+            Job::Topics(_) => self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::topics(l))).collect(),
+            // A page of a topic or a year exists in the languages whose list is that long.
+            Job::Topic(_, tag, n) => self
+                .corpus
+                .site
+                .languages
+                .iter()
+                .filter(|l| page_count(self.groups().topic(l, tag).len()) >= *n)
+                .map(|l| (l.clone(), Urls::paged(&Urls::topic(l, tag), *n)))
+                .collect(),
+            Job::Year(_, year, n) => self
+                .corpus
+                .site
+                .languages
+                .iter()
+                .filter(|l| page_count(self.groups().year(l, *year).len()) >= *n)
+                .map(|l| (l.clone(), Urls::paged(&Urls::year(l, *year), *n)))
+                .collect(),
+            Job::NotFound | Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) => Vec::new(),
         }
     }
 
@@ -229,7 +277,7 @@ impl<'a> Plan<'a> {
         }
         for page in &corpus.pages {
             for (lang, t) in &page.translations {
-                if t.slug == Urls::section(lang) || RESERVED_SLUGS.contains(&t.slug.as_str()) {
+                if is_reserved_slug(lang, &t.slug) {
                     diagnostics.push(
                         Diagnostic::error(
                             SourceLocation::file(format!("content/pages/{}/{lang}.md", page.id)),

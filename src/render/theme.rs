@@ -16,7 +16,7 @@ use crate::model::{Lang, SiteConfig};
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
 /// The templates every theme must provide.
-pub const TEMPLATES: [&str; 11] = [
+pub const TEMPLATES: [&str; 14] = [
     "base.html",
     "statement.html",
     "index.html",
@@ -26,6 +26,9 @@ pub const TEMPLATES: [&str; 11] = [
     "404.html",
     "directory.html",
     "signer.html",
+    "topics.html",
+    "topic.html",
+    "year.html",
     "partials/signer.html",
     "partials/signed.html",
 ];

@@ -13,8 +13,15 @@ pub struct Urls {
     root_path: String,
 }
 
-/// Names a page may not take, because the site's own files live there.
-pub const RESERVED_SLUGS: [&str; 6] = ["signatories", "feed-xml", "atom-xml", "feed-json", "assets", "index"];
+/// Names a page may not take, because the site's own files live there. (Numbers are
+/// years of the archive: see [`is_reserved_slug`].)
+pub const RESERVED_SLUGS: [&str; 7] = ["signatories", "feed-xml", "atom-xml", "feed-json", "assets", "index", "topics"];
+
+/// Whether a plain page may not take `slug` in `lang`: a folder of the site's own, the
+/// statements' section, or a number (the archive's years live at `en/2019/`).
+pub fn is_reserved_slug(lang: &Lang, slug: &str) -> bool {
+    slug == Urls::section(lang) || RESERVED_SLUGS.contains(&slug) || slug.bytes().all(|b| b.is_ascii_digit())
+}
 
 impl Urls {
     /// URLs under `base_url` (absolute, ending with `/`).
@@ -64,6 +71,27 @@ impl Urls {
     /// One signer's page: `es/signatories/red-fronteriza/`.
     pub fn signer(lang: &Lang, id: &str) -> String {
         format!("{lang}/signatories/{id}/")
+    }
+
+    /// A year of the archive: `en/2019/`. Years live under the language root, not the
+    /// statements' section: a number needs no translation, and `en/statements/` is no page.
+    pub fn year(lang: &Lang, year: i16) -> String {
+        format!("{lang}/{year}/")
+    }
+
+    /// A language's index of topics: `es/topics/`.
+    pub fn topics(lang: &Lang) -> String {
+        format!("{lang}/topics/")
+    }
+
+    /// One topic's page, where its feeds also live: `es/topics/mexico/`.
+    pub fn topic(lang: &Lang, tag: &str) -> String {
+        format!("{lang}/topics/{tag}/")
+    }
+
+    /// Page `n` (from 1) of a listing that starts at `first`: `en/2019/page/2/`.
+    pub fn paged(first: &str, n: usize) -> String {
+        if n <= 1 { first.to_owned() } else { format!("{first}page/{n}/") }
     }
 
     /// A site-absolute path for links inside the site: `/en/about/`.

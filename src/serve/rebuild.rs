@@ -126,7 +126,15 @@ impl Rebuilder {
         };
         let signers: BTreeSet<String> = signed(&good.corpus).into_iter().chain(signed(&corpus)).collect();
         let listings = listed(&good.corpus, name, &self.options) != listed(&corpus, name, &self.options);
-        let scope = Scope::Statement { id: name, signers: &signers, listings };
+        // Its years and topics in the archive, before and after.
+        let (mut years, mut tags) = (BTreeSet::new(), BTreeSet::new());
+        for c in [&good.corpus, &corpus] {
+            for s in c.statements.iter().filter(|s| s.id == name) {
+                years.insert(s.date.to_zoned_datetime(c.site.timezone.clone()).year());
+                tags.extend(s.tags.iter().cloned());
+            }
+        }
+        let scope = Scope::Statement { id: name, signers: &signers, years: &years, tags: &tags, listings };
         let reuse = Reuse { previous: &good.site, scope };
         let site = match render::render_with(&corpus, &good.theme, &self.options, Some(reuse)) {
             Ok(site) => site,
@@ -147,7 +155,7 @@ impl Rebuilder {
             .get(name)
             .into_iter()
             .flatten()
-            .chain(site.files.keys().filter(|p| listings && p.matches('/').count() <= 1))
+            .chain(site.files.keys().filter(|p| listings && (p.matches('/').count() <= 1 || in_archive(p))))
             .filter(|p| p.ends_with(".html"))
             .cloned()
             .collect();
@@ -191,17 +199,29 @@ fn listed<'c>(corpus: &'c Corpus, id: &str, options: &RenderOptions) -> Option<L
     let translations =
         s.translations.iter().map(|(lang, t)| (lang.as_str(), t.title.as_str(), t.slug.as_str(), t.summary.as_deref()));
     let signers = s.signers.iter().map(|g| (g.signatory.id.as_str(), g.since));
-    Some((render::is_public(s, options), s.date, translations.collect(), signers.collect()))
+    let tags = s.tags.iter().map(String::as_str).collect();
+    // A signer's feed dates each entry by its last change.
+    let changed = s.translations.keys().map(|lang| render::plan::last_change(s, lang, &corpus.site.timezone));
+    Some((render::is_public(s, options), s.date, changed.collect(), translations.collect(), signers.collect(), tags))
 }
 
-/// Public or not, date, (language, title, slug, summary) of each version, (id, since) of
-/// each signer.
+/// Public or not, date, last change in each language, (language, title, slug, summary)
+/// of each version, (id, since) of each signer, topics.
 type Listed<'c> = (
     bool,
     jiff::Timestamp,
+    Vec<jiff::Timestamp>,
     Vec<(&'c str, &'c str, &'c str, Option<&'c str>)>,
     Vec<(&'c str, Option<jiff::civil::Date>)>,
+    Vec<&'c str>,
 );
+
+/// Whether `path` is a page of the archive (a year's, a topic's), which the listings
+/// render again.
+fn in_archive(path: &str) -> bool {
+    let second = path.split('/').nth(1).unwrap_or_default();
+    second == "topics" || (!second.is_empty() && second.bytes().all(|b| b.is_ascii_digit()))
+}
 
 fn mark_broken(broken: &mut BTreeSet<String>, name: &str, diagnostics: Diagnostics) -> Outcome {
     broken.insert(name.to_owned());

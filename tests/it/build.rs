@@ -5,7 +5,7 @@ use crate::fixture::{Fixture, snapshot_tree};
 #[test]
 fn the_summary_line_counts_pages_and_languages() {
     let run = Fixture::base().build_ok();
-    assert!(run.stdout.starts_with("built 16 pages in 2 languages in "), "{}", run.stdout);
+    assert!(run.stdout.starts_with("built 22 pages in 2 languages in "), "{}", run.stdout);
 }
 
 #[test]
@@ -185,7 +185,7 @@ fn check_writes_nothing() {
     let site = Fixture::base();
     let run = site.run(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.starts_with("checked 16 pages"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("checked 22 pages"), "{}", run.stdout);
     assert!(!site.root().join("public").exists());
 }
 
@@ -201,6 +201,8 @@ fn hostile_signer_names_are_neutralised_in_csv_and_cannot_end_the_json_ld() {
     let html = site.output("en/statements/sample/index.html");
     assert!(!html.contains("<script>alert(1)"), "the name must be escaped everywhere");
     assert_eq!(html.matches("</script>").count(), 1, "only the JSON-LD block's own end tag");
+    let topic = site.output("en/topics/test/index.html");
+    assert!(!topic.contains("<b>bold</b>"), "raw markup from a topic's label reached its page");
 }
 
 #[test]
@@ -222,8 +224,9 @@ fn hostile_strings_from_yaml_are_escaped_in_every_output() {
         )
         .file(
             "content/statements/sample/statement.yaml",
-            format!("date: 2019-06-27\nsignatories: [zeta-network]\ntags: [{}]\n", yaml(evil)),
-        );
+            "date: 2019-06-27\nsignatories: [zeta-network]\ntags: [test]\n",
+        )
+        .file("site.yaml", format!("{}topics: {{ test: {} }}\n", crate::fixture::base_file("site.yaml"), yaml(evil)));
     site.build_ok();
     let html = site.output("en/statements/sample/index.html");
     assert!(!html.contains("<b>bold</b>"), "raw markup from YAML reached the page");
@@ -232,6 +235,8 @@ fn hostile_strings_from_yaml_are_escaped_in_every_output() {
         "escaped title expected"
     );
     assert_eq!(html.matches("</script>").count(), 1, "only the JSON-LD block's own end tag");
+    let topic = site.output("en/topics/test/index.html");
+    assert!(!topic.contains("<b>bold</b>"), "raw markup from a topic's label reached its page");
     for feed in ["en/feed.xml", "en/atom.xml", "en/feed.json"] {
         let parsed = feed_rs::parser::parse(site.output(feed).as_bytes()).unwrap_or_else(|e| panic!("{feed}: {e}"));
         let title = parsed.entries.iter().find_map(|e| e.title.as_ref()).map(|t| t.content.clone());

@@ -39,5 +39,6 @@ mod interrupt;
 mod languages;
 mod newsroom;
 mod output_safety;
+mod readers;
 mod serve;
 mod snapshots;

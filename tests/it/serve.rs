@@ -219,16 +219,25 @@ fn partial_rebuilds_end_where_a_full_build_does() {
     let yaml = site.root().join("content/statements/sample/statement.yaml");
     let en = site.root().join("content/statements/sample/en.md");
     let original_en = std::fs::read_to_string(&en).expect("en.md");
-    let edits: [(&std::path::Path, String); 4] = [
+    let original_yaml = std::fs::read_to_string(&yaml).expect("yaml");
+    let edits: [(&std::path::Path, String); 7] = [
         (&en, original_en.replace("We say it twice.", "We say it twice, and mean it.")),
         (&en, original_en.replace("title: A Sample Statement", "title: A Renamed Statement")),
-        (&yaml, std::fs::read_to_string(&yaml).expect("yaml").replace("  - nordic-example\n", "")),
+        (&yaml, original_yaml.replace("  - nordic-example\n", "")),
         (&en, original_en.replace("summary: A statement used by the tests.", "summary: Another summary.")),
+        // Its topics and its year: the archive's pages and the topics' feeds follow.
+        (&yaml, original_yaml.replace("tags: [test]", "tags: [test, courts]")),
+        (
+            &yaml,
+            original_yaml.replace("tags: [test]", "tags: [courts]").replace("date: 2019-06-27", "date: 2021-03-02"),
+        ),
+        (&yaml, original_yaml.clone()),
     ];
     let changes = BTreeSet::from([Change::Statement("sample".to_owned())]);
     for (i, (file, text)) in edits.iter().enumerate() {
         std::fs::write(file, text).expect("edit");
-        let Outcome::Built(..) = preview.apply(&changes).expect("rebuild") else { panic!("edit {i} failed") };
+        let outcome = preview.apply(&changes).expect("rebuild");
+        let Outcome::Built(..) = outcome else { panic!("edit {i} failed: {outcome:?}") };
         let partial = preview.refresh_deferred().expect("feeds and sitemap follow");
         let Outcome::Built(full, _) =
             Rebuilder::new(site.root().to_path_buf(), options.clone()).full().expect("full build")

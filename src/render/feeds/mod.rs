@@ -16,6 +16,8 @@
 //! with every `#fragment` and relative link made absolute, so note references work inside
 //! a feed reader, followed by the notes and any corrections. It is written anew for each
 //! feed that needs it, so a language's feeds never hold every statement's text at once.
+//! An entry whose content writes nothing (a signer's feed, which lists rather than
+//! republishes) has no Atom `content`, and its summary, or its title, stands for it.
 
 mod json;
 mod xml;

@@ -167,3 +167,18 @@ fn every_format_parses_with_a_real_feed_parser() {
     assert_contains!(atom(&meta, &entries), "<published>2019-06-27T00:00:00-05:00</published>");
     assert_contains!(atom(&meta, &entries), "xml:lang=\"es\"");
 }
+
+#[test]
+fn an_entry_without_full_text_is_its_summary_or_its_title() {
+    let (meta, mut entries) = sample();
+    entries[0].content = Box::new(|_| {});
+    let with_summary = atom(&meta, &entries);
+    assert_lacks!(with_summary, "<content");
+    assert_contains!(with_summary, "<summary type=\"html\">Resumen</summary>");
+    entries[0].summary = None;
+    let bare = atom(&meta, &entries);
+    let feed = feed_rs::parser::parse(bare.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{bare}"));
+    let summary = feed.entries[0].summary.as_ref().map(|s| unescape(&s.content)).unwrap_or_default();
+    assert_eq!(summary, entries[0].title, "the title stands for a missing summary");
+    assert!(feed.entries[0].content.is_none(), "{bare}");
+}

@@ -92,14 +92,21 @@ pub fn atom(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> String {
         }
         link(&mut out, &e.url, "alternate", "text/html");
         element(&mut out, "published", &rfc3339(e.published, &meta.timezone));
-        if let Some(summary) = &e.summary {
-            html_text(&mut out, "summary", summary);
+        let full_text = e.text(&mut text);
+        // An entry without full text (a signer's feed) is its summary, or its title.
+        match &e.summary {
+            Some(summary) => html_text(&mut out, "summary", summary),
+            None if full_text.is_empty() => html_text(&mut out, "summary", &e.title),
+            None => {}
         }
-        out.push_str("<content xml:lang=\"");
-        escape_xml(&mut out, &meta.lang);
-        out.push_str("\" type=\"html\">");
-        escape_xml(&mut out, e.text(&mut text));
-        out.push_str("</content></entry>");
+        if !full_text.is_empty() {
+            out.push_str("<content xml:lang=\"");
+            escape_xml(&mut out, &meta.lang);
+            out.push_str("\" type=\"html\">");
+            escape_xml(&mut out, full_text);
+            out.push_str("</content>");
+        }
+        out.push_str("</entry>");
     }
     out.push_str("</feed>");
     out

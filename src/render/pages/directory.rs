@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::{PageContext, Renderer};
 use crate::error::Diagnostic;
 use crate::model::{Lang, Signatory, SignatoryKind};
+use crate::render::feeds;
 use crate::render::urls::Urls;
 
 impl Renderer<'_> {
@@ -99,10 +100,19 @@ impl Renderer<'_> {
                 "website": signatory.url,
                 "affiliation": signatory.affiliation.as_ref().map(|a| a.get(lang)),
                 "directory_url": self.urls.path(&Urls::directory(lang)),
+                "feed_url": self.urls.path(&format!("{}atom.xml", Urls::signer(lang, &signatory.id))),
             },
         });
         let mut ctx = PageContext::new("signer", signatory.name.get(lang), "", extra);
         ctx.extra.insert_value("statements", tera::Value::from(statements));
+        // Its feed: the statements it signed, as a list (a signer can sign thousands).
+        let rel = Urls::signer(lang, &signatory.id);
+        let title = strings.text("signer_feed").replace("{name}", signatory.name.get(lang));
+        let signed = self.plan.signed().get(signatory.id.as_str()).into_iter().flatten().map(|(s, _)| *s);
+        let entries = self.feed_entries(lang, signed, false);
+        let feed = feeds::atom(&self.feed_meta(lang, title.clone(), &rel), &entries);
+        ctx.files.push(("atom.xml".to_owned(), feed.into_bytes()));
+        ctx.feeds.push(("application/atom+xml", self.urls.path(&format!("{rel}atom.xml")), title));
         Ok(ctx)
     }
 }

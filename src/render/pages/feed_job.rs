@@ -16,31 +16,54 @@ impl Renderer<'_> {
     /// handed to `emit` as soon as it is written, so only one is in memory at a time.
     pub fn feeds(&self, lang: &Lang, emit: &mut dyn FnMut(String, Vec<u8>) -> Result<(), Error>) -> Result<(), Error> {
         let site = &self.corpus.site;
-        let strings = self.t(lang);
         let home = Urls::home(lang);
-        let feed_url = |file: &str| self.urls.absolute(&format!("{home}{file}"));
-        let meta = FeedMeta {
-            title: site.title.get(lang).to_owned(),
+        let meta = self.feed_meta(lang, site.title.get(lang).to_owned(), &home);
+        let entries = self.feed_entries(lang, self.plan.statements.iter().copied(), true);
+        emit(format!("{home}feed.xml"), feeds::rss(&meta, &entries).into_bytes())?;
+        emit(format!("{home}atom.xml"), feeds::atom(&meta, &entries).into_bytes())?;
+        emit(format!("{home}feed.json"), feeds::json_feed(&meta, &entries).into_bytes())
+    }
+
+    /// What describes a feed of `lang` titled `title`, whose files are in the folder `dir`
+    /// (a path relative to the root, which is also the page the feed follows).
+    pub(super) fn feed_meta(&self, lang: &Lang, title: String, dir: &str) -> FeedMeta {
+        let site = &self.corpus.site;
+        let feed_url = |file: &str| self.urls.absolute(&format!("{dir}{file}"));
+        FeedMeta {
+            title,
             description: site.description.get(lang).to_owned(),
             lang: lang.to_string(),
-            home_url: self.urls.absolute(&home),
+            home_url: self.urls.absolute(dir),
             rss_url: feed_url("feed.xml"),
             atom_url: feed_url("atom.xml"),
             json_url: feed_url("feed.json"),
             timezone: site.timezone.clone(),
             now: self.options.now,
-        };
-        let entries: Vec<FeedEntry> = self
-            .plan
-            .statements
-            .iter()
+        }
+    }
+
+    /// The entries of a feed of `lang`: of `statements` (newest first), those written in
+    /// it, up to the site's feed limit; with their full text, or (`full_text` false) as a
+    /// list of titles and summaries.
+    pub(super) fn feed_entries<'s>(
+        &'s self,
+        lang: &Lang,
+        statements: impl Iterator<Item = &'s Statement>,
+        full_text: bool,
+    ) -> Vec<FeedEntry<'s>> {
+        let strings = self.t(lang);
+        statements
             .filter_map(|s| Some((s, s.translations.get(lang)?)))
-            .take(site.feed_limit.unwrap_or(usize::MAX))
-            .map(|(s, t)| self.feed_entry(s, t, strings))
-            .collect();
-        emit(format!("{home}feed.xml"), feeds::rss(&meta, &entries).into_bytes())?;
-        emit(format!("{home}atom.xml"), feeds::atom(&meta, &entries).into_bytes())?;
-        emit(format!("{home}feed.json"), feeds::json_feed(&meta, &entries).into_bytes())
+            .take(self.corpus.site.feed_limit.unwrap_or(usize::MAX))
+            .map(|(s, t)| {
+                let mut entry = self.feed_entry(s, t, strings);
+                if !full_text {
+                    entry.content = Box::new(|_| {});
+                    entry.size = 0;
+                }
+                entry
+            })
+            .collect()
     }
 
     fn feed_entry<'s>(&'s self, statement: &'s Statement, t: &'s Translation, strings: &'s I18n) -> FeedEntry<'s> {

@@ -4,6 +4,7 @@
 //!
 //! The context names here are the theme's contract; README's theming section lists them.
 
+mod archive;
 mod directory;
 mod feed_job;
 mod statement;
@@ -220,6 +221,7 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
         match job {
             Job::Sitemap => Ok(sitemap::files(self.plan, self.urls)),
+            Job::TopicFeeds(lang, tag) => Ok(self.topic_feeds(lang, tag)),
             _ => self.page(job),
         }
     }
@@ -239,7 +241,12 @@ impl<'a> Renderer<'a> {
             },
             Job::Directory(lang) => ("directory.html", *lang, self.directory(lang)),
             Job::Signer(signatory, lang) => ("signer.html", *lang, self.signer_page(signatory, lang, &path)?),
-            Job::Feeds(_) | Job::Sitemap => unreachable!("feeds() and render() handle the jobs that are not pages"),
+            Job::Topics(lang) => ("topics.html", *lang, self.topics(lang)),
+            Job::Topic(lang, tag, n) => ("topic.html", *lang, self.topic(lang, tag, *n)),
+            Job::Year(lang, year, n) => ("year.html", *lang, self.year(lang, *year, *n)),
+            Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) => {
+                unreachable!("feeds() and render() handle the jobs that are not pages")
+            }
         };
         let page = self.page_meta(job, lang, &rel, &mut ctx);
         let mut context = Context::new();
@@ -274,6 +281,7 @@ impl<'a> Renderer<'a> {
             "root": self.urls.root(),
             "home": self.urls.path(&Urls::home(lang)),
             "directory": self.urls.path(&Urls::directory(lang)),
+            "topics": self.urls.path(&Urls::topics(lang)),
             "press_contact": site.press_contact,
         })
     }
@@ -315,11 +323,14 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let strings = self.t(lang);
-        let feeds: Vec<tera::Value> = FEEDS
-            .iter()
-            .map(|(file, mime, key)| {
-                let url = self.urls.path(&format!("{}{file}", Urls::home(lang)));
-                template_map([("type", (*mime).into()), ("url", url.into()), ("title", strings.text(key).into())])
+        let own = ctx.feeds.iter().map(|(mime, url, title)| (*mime, url.clone(), title.as_str()));
+        let language = FEEDS.iter().map(|(file, mime, key)| {
+            (*mime, self.urls.path(&format!("{}{file}", Urls::home(lang))), strings.text(key))
+        });
+        let feeds: Vec<tera::Value> = own
+            .chain(language)
+            .map(|(mime, url, title)| {
+                template_map([("type", mime.into()), ("url", url.into()), ("title", title.into())])
             })
             .collect();
         let alternate_locales: Vec<String> =
@@ -371,10 +382,17 @@ impl<'a> Renderer<'a> {
     fn index(&self, lang: &Lang) -> PageContext {
         let site = &self.corpus.site;
         let rows = self.listing_rows(lang);
-        let statements: Vec<tera::Value> =
-            self.plan.statements.iter().filter_map(|s| Some(rows.get(s.id.as_str())?.values.clone())).collect();
+        // The newest only: the archive by year holds the rest.
+        let statements: Vec<tera::Value> = self
+            .plan
+            .statements
+            .iter()
+            .filter_map(|s| Some(rows.get(s.id.as_str())?.values.clone()))
+            .take(super::archive::HOME_LIMIT)
+            .collect();
         let mut ctx = PageContext::new("index", site.title.get(lang), site.description.get(lang), json!({}));
         ctx.extra.insert_value("statements", tera::Value::from(statements));
+        ctx.extra.insert_value("years", self.years(lang, None));
         ctx
     }
 
@@ -458,6 +476,9 @@ struct PageContext {
     files: Files,
     /// The page's own share-card image (absolute URL), instead of the site's.
     image: Option<String>,
+    /// The page's own feeds (a topic's, a signer's), listed before the language's:
+    /// type, site-absolute URL, title.
+    feeds: Vec<(&'static str, String, String)>,
 }
 
 impl PageContext {
@@ -465,7 +486,7 @@ impl PageContext {
         let meta = (kind, title.to_owned(), description.to_owned());
         // The variables are an object by construction, so this cannot fail.
         let extra = Context::from_serialize(&extra).unwrap_or_default();
-        Self { meta, extra, times: None, jsonld: None, files: Vec::new(), image: None }
+        Self { meta, extra, times: None, jsonld: None, files: Vec::new(), image: None, feeds: Vec::new() }
     }
 }
 

@@ -114,6 +114,7 @@ impl<'a> Renderer<'a> {
             ("signers_summary", signers_summary.into()),
             ("sign_on", sign_on.into()),
             ("tags", statement.tags.iter().map(String::as_str).collect::<Vec<_>>().into()),
+            ("topics", self.topic_links(&statement.tags, lang).into()),
             ("corrections", corrections.into()),
             ("translation_of", translation_of.into()),
             ("stale", stale.into()),
