@@ -39,6 +39,25 @@ impl StartTag<'_> {
     }
 }
 
+/// Attributes whose value is an address a browser fetches or follows, besides `href` and
+/// `src`. One list for every reader of raw HTML: the link check, the look for risky
+/// markup and the record of where each address was written.
+pub const ADDRESS_ATTRIBUTES: &[&str] = &[
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "cite",
+    "background",
+    "longdesc",
+    "manifest",
+    "codebase",
+    "xlink:href",
+    "lowsrc",
+    "dynsrc",
+    "icon",
+];
+
 /// Visits every start tag of `html` in order, with a state made by `init`. When the
 /// strict scan gives up half-way, the state is made again and the tokenizer reads the text
 /// from the start, so `visit` sees each tag once.

@@ -83,24 +83,6 @@ pub struct PageLinks {
 /// `(hreflang, href)` of an alternate version of a page.
 pub(super) type Alternate = (Box<str>, Box<str>);
 
-/// Attributes whose value is an address a browser fetches or follows, besides `href` and
-/// `src`: these are checked for links to withheld statements only.
-pub(super) const URL_ATTRIBUTES: &[&str] = &[
-    "action",
-    "formaction",
-    "data",
-    "poster",
-    "cite",
-    "background",
-    "longdesc",
-    "manifest",
-    "codebase",
-    "xlink:href",
-    "lowsrc",
-    "dynsrc",
-    "icon",
-];
-
 impl PageLinks {
     /// Reads the `id`s and the links of output page `page` as a browser reads them
     /// ([`crate::html_tags`]), and the hreflang alternates of its head.
@@ -132,7 +114,9 @@ impl PageLinks {
                                 found.link(url, page, scope, false, false);
                             }
                         }
-                        other if URL_ATTRIBUTES.contains(&other) => found.link(value, page, scope, false, false),
+                        other if crate::html_tags::ADDRESS_ATTRIBUTES.contains(&other) => {
+                            found.link(value, page, scope, false, false)
+                        }
                         _ => {}
                     }
                 }

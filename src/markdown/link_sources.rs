@@ -21,9 +21,6 @@ pub struct LinkSource {
     pub col: u32,
 }
 
-/// Raw HTML attributes that hold an address a link check may report.
-const ADDRESS_ATTRIBUTES: [&str; 8] = ["href", "src", "action", "formaction", "data", "poster", "cite", "xlink:href"];
-
 /// Every address of `events`, parsed from `body`, which starts on line `first_line`.
 pub(super) fn link_sources(events: &[(Event<'_>, Range<usize>)], body: &str, first_line: usize) -> Vec<LinkSource> {
     let mut found: Vec<(usize, Box<str>)> = Vec::new();
@@ -38,7 +35,9 @@ pub(super) fn link_sources(events: &[(Event<'_>, Range<usize>)], body: &str, fir
                     || (),
                     |(), tag| {
                         for (name, value) in &tag.attributes {
-                            if ADDRESS_ATTRIBUTES.contains(&name.as_ref()) {
+                            if matches!(name.as_ref(), "href" | "src")
+                                || crate::html_tags::ADDRESS_ATTRIBUTES.contains(&name.as_ref())
+                            {
                                 found.push((run.source_offset(tag.offset), value.as_ref().into()));
                             }
                         }

@@ -76,26 +76,8 @@ impl HtmlRun {
 
 /// The risky things in raw HTML: `(offset of the tag, message, hint)`.
 fn risky_tags(html: &str) -> Vec<(usize, String, &'static str)> {
-    const URL_ATTRIBUTES: &[&str] = &[
-        "href",
-        "src",
-        "action",
-        "formaction",
-        "data",
-        "poster",
-        "cite",
-        "background",
-        "longdesc",
-        "xlink:href",
-        "codebase",
-        "lowsrc",
-        "dynsrc",
-        "icon",
-        "values",
-        "to",
-        "from",
-        "by",
-    ];
+    // SVG animation attributes can set an address too.
+    const ANIMATION_ATTRIBUTES: &[&str] = &["values", "to", "from", "by"];
     crate::html_tags::fold_start_tags(html, Vec::new, |found, tag| {
         if tag.name == "script" {
             found.push((
@@ -117,7 +99,12 @@ fn risky_tags(html: &str) -> Vec<(usize, String, &'static str)> {
             "content" if refresh => value.to_ascii_lowercase().find("url").and_then(|at| {
                 risky_scheme(value[at + 3..].trim_start().trim_start_matches('=').trim_start_matches(['\'', '"']))
             }),
-            name if URL_ATTRIBUTES.contains(&name) => risky_scheme(value),
+            name if matches!(name, "href" | "src")
+                || crate::html_tags::ADDRESS_ATTRIBUTES.contains(&name)
+                || ANIMATION_ATTRIBUTES.contains(&name) =>
+            {
+                risky_scheme(value)
+            }
             _ => None,
         });
         if let Some(scheme) = scheme {

@@ -141,6 +141,8 @@ fn arabic_and_english() {
     // A statement only in Arabic, listed on the English index, and its notice page there.
     let index = site.output("en/index.html");
     assert_contains!(index, "lang=\"ar\" hreflang=\"ar\" dir=\"rtl\">Only in ar</a>");
+    // So does the year archive, which lists the same rows.
+    assert_contains!(site.output("en/2019/index.html"), "lang=\"ar\" hreflang=\"ar\" dir=\"rtl\">Only in ar</a>");
     let notice = site.output("en/statements/only-first/index.html");
     assert_contains!(notice, "<h1 lang=\"ar\" dir=\"rtl\">Only in ar</h1>");
     assert_contains!(notice, "(Arabic)");
