@@ -2,7 +2,16 @@
 # the repository root.
 
 BIN=target/release/undersigned
+# Results, logs and the binary's copy stay in bench/out. Corpora and outputs go to DATA:
+# bench/out too, or a folder on tmpfs with BENCH_TMPFS=1 (see bench/README.md).
 OUT=bench/out
+if [ "${BENCH_TMPFS:-0}" = 1 ]; then
+    DATA=/dev/shm/undersigned-bench
+    MEDIUM=tmpfs
+else
+    DATA=$OUT
+    MEDIUM=disk
+fi
 FLOOR_DIR=bench/floor
 FLOOR=$FLOOR_DIR/target/release/floor
 
@@ -43,18 +52,34 @@ apt_install() { # PACKAGE...
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
-# Generates bench/out/corpus-N and bench/out/hugo-N (seed 1) unless they are already there
-# for this version of gen_corpus.py.
+# Generates DATA/corpus-N and DATA/hugo-N (seed 1) unless they are already there for this
+# version of gen_corpus.py.
 ensure_corpus() { # N
-    local n=$1 stamp="$OUT/.corpus-$1.stamp" want
+    local n=$1 stamp="$DATA/.corpus-$1.stamp" want
     want="seed 1, $(sha256sum bench/gen_corpus.py | cut -c1-16)"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
-        && [ -f "$OUT/corpus-$n/site.yaml" ] && [ -f "$OUT/hugo-$n/hugo.toml" ]; then
+        && [ -f "$DATA/corpus-$n/site.yaml" ] && [ -f "$DATA/hugo-$n/hugo.toml" ]; then
         return
     fi
-    mkdir -p "$OUT"
+    mkdir -p "$DATA"
     rm -f "$stamp"
     say "generating the corpus: $n statements"
-    python3 bench/gen_corpus.py --statements "$n" --seed 1 --out "$OUT/corpus-$n" --hugo "$OUT/hugo-$n" >&2
+    python3 bench/gen_corpus.py --statements "$n" --seed 1 --out "$DATA/corpus-$n" --hugo "$DATA/hugo-$n" >&2
     printf '%s\n' "$want" >"$stamp"
+}
+
+# Pagefind's command line, the version our search crate is (npm's `pagefind` ships the binary):
+# installed into bench/out/tools with npm unless it is there. Sets PAGEFIND.
+PAGEFIND_VERSION=1.6.0
+ensure_pagefind() {
+    local tools="$OUT/tools"
+    PAGEFIND="$tools/node_modules/@pagefind/linux-x64/bin/pagefind_extended"
+    if [ -x "$PAGEFIND" ] && [ "$("$PAGEFIND" --version 2>/dev/null)" = "pagefind $PAGEFIND_VERSION" ]; then
+        return
+    fi
+    command -v npm >/dev/null || die "npm is needed to install Pagefind's command line"
+    say "npm install pagefind@$PAGEFIND_VERSION (into $tools)"
+    mkdir -p "$tools"
+    npm install --silent --no-audit --no-fund --prefix "$tools" "pagefind@$PAGEFIND_VERSION" >&2
+    [ -x "$PAGEFIND" ] || die "npm's pagefind package has no binary at $PAGEFIND"
 }

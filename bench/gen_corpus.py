@@ -606,7 +606,7 @@ HUGO_LAYOUTS = {
 """,
     "_default/single.html": """\
 {{ define "main" }}
-<article>
+<article data-pagefind-body>
 <h1>{{ .Title }}</h1>
 <p><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date | time.Format ":date_long" }}</time></p>
 {{ .Content }}

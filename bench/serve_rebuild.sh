@@ -23,7 +23,7 @@ snapshot_binary
 say "timing $BIN_INFO"
 ensure_corpus "$n"
 
-root="$OUT/corpus-$n"
+root="$DATA/corpus-$n"
 file="$root/content/statements/s-00010/en.md"
 mkdir -p "$OUT/logs"
 out_log="$OUT/logs/serve-$n.out"
