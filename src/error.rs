@@ -61,6 +61,50 @@ pub enum Severity {
     Warning,
 }
 
+/// A problem not yet placed in a file: how bad it is, what is wrong and what to do.
+///
+/// Checks that do not know where their input was written (a value's check, a pass over a
+/// Markdown body, the YAML reader's explanations) return one, and the caller, which knows,
+/// makes it a [`Diagnostic`] with [`Problem::at`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one sentence without a final period.
+    pub message: String,
+    /// What to do about it, when that is not obvious from the message.
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    /// An error.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self { severity: Severity::Error, message: message.into(), hint: None }
+    }
+
+    /// A warning.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, message: message.into(), hint: None }
+    }
+
+    /// The same problem with a hint.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Whether this problem fails the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The problem, placed at `location`.
+    pub fn at(self, location: SourceLocation) -> Diagnostic {
+        Diagnostic { location, severity: self.severity, message: self.message, hint: self.hint }
+    }
+}
+
 /// One problem found in the content, with where it is and, if it helps, what to do.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Diagnostic {
@@ -77,12 +121,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `location`.
     pub fn error(location: SourceLocation, message: impl Into<String>) -> Self {
-        Self { location, severity: Severity::Error, message: message.into(), hint: None }
+        Problem::error(message).at(location)
     }
 
     /// A warning at `location`.
     pub fn warning(location: SourceLocation, message: impl Into<String>) -> Self {
-        Self { location, severity: Severity::Warning, message: message.into(), hint: None }
+        Problem::warning(message).at(location)
     }
 
     /// The same diagnostic with a hint.

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde_saphyr::Spanned;
 
-use crate::error::{Diagnostic, SourceLocation};
+use crate::error::{Diagnostic, Problem, SourceLocation};
 
 /// Reads `text` (which starts on line `first_line` of `path`) as a `T`.
 pub fn from_yaml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> Result<T, Diagnostic> {
@@ -38,16 +38,17 @@ pub fn from_yaml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize
         };
         let location = SourceLocation::new(path, line.max(1) + first_line - 1, col.max(1));
         let odd_space = text.lines().nth(line.max(1) - 1).and_then(leading_odd_space);
-        match odd_space {
-            Some(space) => Diagnostic::error(
-                location,
-                format!("an invisible space (U+{:04X}) where YAML expects an ordinary space", u32::from(space)),
-            )
+        let problem = match odd_space {
+            Some(space) => Problem::error(format!(
+                "an invisible space (U+{:04X}) where YAML expects an ordinary space",
+                u32::from(space)
+            ))
             .with_hint(
                 "YAML reads only ordinary spaces as spaces: replace it with one, or delete the line if it is blank",
             ),
-            None => describe(Diagnostic::error(location, message)),
-        }
+            None => describe(message),
+        };
+        problem.at(location)
     })
 }
 
@@ -76,18 +77,18 @@ fn clean_message(message: &str) -> String {
     message.replace(", set DuplicateKeyPolicy in Options if acceptable", "")
 }
 
-/// Adds a hint to the messages people meet most, in their words.
-fn describe(d: Diagnostic) -> Diagnostic {
-    let m = d.message.clone();
+/// The YAML reader's message as a problem: the messages people meet most in their words,
+/// with a hint.
+fn describe(m: String) -> Problem {
     if m.starts_with("budget breached: Depth") {
-        Diagnostic { message: "the YAML is nested too deeply".to_owned(), ..d }
+        Problem::error("the YAML is nested too deeply".to_owned())
             .with_hint("no value of ours needs more than a few levels of lists and maps")
     } else if m.starts_with("budget breached") {
         // Aliases (`*a`) repeating what they name, mostly; or thousands of `---` documents.
-        Diagnostic { message: "this YAML is too large or repeats too much to be read".to_owned(), ..d }
+        Problem::error("this YAML is too large or repeats too much to be read".to_owned())
             .with_hint("if it uses `*alias`, write the values out instead")
     } else if m.contains("tab") {
-        Diagnostic { message: "a tab character where YAML expects spaces".to_owned(), ..d }
+        Problem::error("a tab character where YAML expects spaces".to_owned())
             .with_hint("indent with spaces; YAML does not allow tabs")
     } else if let Some(rest) = m.strip_prefix("unknown field `") {
         let unknown = rest.split('`').next().unwrap_or_default();
@@ -99,19 +100,19 @@ fn describe(d: Diagnostic) -> Diagnostic {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!("the keys allowed here are: {}", known.join(", ")),
         };
-        Diagnostic { message, ..d }.with_hint(hint)
+        Problem::error(message).with_hint(hint)
     } else if m.starts_with("duplicate mapping key") {
-        d.with_hint("each key may appear once; remove or merge the repeated one")
+        Problem::error(m).with_hint("each key may appear once; remove or merge the repeated one")
     } else if m.contains("unclosed quote") {
-        d.with_hint("a quoted value needs its closing quote on the same line")
+        Problem::error(m).with_hint("a quoted value needs its closing quote on the same line")
     } else if let Some(rest) = m.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let expected = expected.trim_start_matches(", expected one of ").trim_start_matches(", expected ");
-        Diagnostic { message: format!("`{value}` is not one of the allowed values"), ..d }
+        Problem::error(format!("`{value}` is not one of the allowed values"))
             .with_hint(format!("write one of: {expected}"))
     } else if let Some(rest) = m.strip_prefix("missing field `") {
         let key = rest.trim_end_matches('`');
-        Diagnostic { message: format!("the key `{key}` is missing"), ..d }
+        Problem::error(format!("the key `{key}` is missing"))
     } else if let Some((found, expected)) =
         m.strip_prefix("invalid type: ").and_then(|rest| rest.split_once(", expected "))
     {
@@ -121,31 +122,29 @@ fn describe(d: Diagnostic) -> Diagnostic {
             "unit value" => "an empty value",
             other => other,
         };
-        Diagnostic { message: format!("expected {expected} here, not {found}"), ..d }
+        Problem::error(format!("expected {expected} here, not {found}"))
     } else if m.starts_with("cannot deserialize null into string") {
-        Diagnostic { message: "expected a text here, but the value is empty".to_owned(), ..d }
+        Problem::error("expected a text here, but the value is empty".to_owned())
             .with_hint("write the text after the colon, or remove the key if it is optional")
     } else if m.starts_with("expected mapping start") {
-        Diagnostic { message: "expected keys and values here (`key: value`)".to_owned(), ..d }
+        Problem::error("expected keys and values here (`key: value`)".to_owned())
     } else if m.starts_with("simple key expected ':'") {
-        Diagnostic { message: "expected a colon after this key".to_owned(), ..d }
+        Problem::error("expected a colon after this key".to_owned())
             .with_hint("write `key: value`; a line that continues a text must be indented under it")
     } else if m.starts_with("invalid trailing content after") {
-        Diagnostic { message: "text after the closing quote".to_owned(), ..d }
-            .with_hint("put the whole value inside the quotes")
+        Problem::error("text after the closing quote".to_owned()).with_hint("put the whole value inside the quotes")
     } else if m.starts_with("expected string scalar") {
-        Diagnostic { message: "expected a text here".to_owned(), ..d }
+        Problem::error("expected a text here".to_owned())
             .with_hint("write a single value; put it in double quotes if it starts with [ or {")
     } else if m.starts_with("expected sequence start") {
-        Diagnostic { message: "expected a list here".to_owned(), ..d }
-            .with_hint("write a list: one `- item` per line, or [a, b]")
+        Problem::error("expected a list here".to_owned()).with_hint("write a list: one `- item` per line, or [a, b]")
     } else if m.contains("did not find expected key") || m.contains("mapping values are not allowed") {
-        d.with_hint("check the indentation of this line and the line before it")
+        Problem::error(m).with_hint("check the indentation of this line and the line before it")
     } else if m.contains("invalid boolean") {
-        Diagnostic { message: "expected `true` or `false`".to_owned(), ..d }
+        Problem::error("expected `true` or `false`".to_owned())
             .with_hint("YAML 1.2 booleans are only true and false (not yes/no/on/off)")
     } else {
-        d
+        Problem::error(m)
     }
 }
 

@@ -46,14 +46,7 @@ pub fn parse_markdown(path: &Path, body: &str, first_line: usize, prefix: &str) 
         .problems
         .into_iter()
         .chain(risky)
-        .map(|p| {
-            let at = SourceLocation::at_offset(path, body, p.offset, first_line);
-            let d = if p.is_error { Diagnostic::error(at, p.message) } else { Diagnostic::warning(at, p.message) };
-            match p.hint {
-                Some(hint) => d.with_hint(hint),
-                None => d,
-            }
-        })
+        .map(|p| p.problem.at(SourceLocation::at_offset(path, body, p.offset, first_line)))
         .collect();
     let body = linkify(add_heading_ids(merge_text(pass.body)));
     let has_code = body

@@ -10,6 +10,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use unicase::UniCase;
 
+use crate::error::Problem;
 use crate::hash::HashMap;
 
 /// A note label as pulldown-cmark matches it: Unicode case folding (`ß` is `SS`), through
@@ -17,17 +18,14 @@ use crate::hash::HashMap;
 /// collapsed (a run of spaces, tabs or a line break is one space).
 pub type Label = UniCase<String>;
 
-/// A problem found by the pass, at a byte offset of the Markdown body.
+/// A problem found by a pass over a Markdown body, at a byte offset of the body; the
+/// caller, which knows the file and the body's first line, places it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteProblem {
+pub struct BodyProblem {
     /// Byte offset in the body.
     pub offset: usize,
-    /// Whether it fails the build.
-    pub is_error: bool,
-    /// What is wrong.
-    pub message: String,
-    /// What to do.
-    pub hint: Option<String>,
+    /// What is wrong, how badly, and what to do.
+    pub problem: Problem,
 }
 
 /// The result of the pass.
@@ -38,7 +36,7 @@ pub struct NotePass<'a> {
     /// Referenced notes, numbered by first reference.
     pub notes: Vec<NoteEvents<'a>>,
     /// Undefined references, duplicate definitions (errors) and unused notes (warnings).
-    pub problems: Vec<NoteProblem>,
+    pub problems: Vec<BodyProblem>,
 }
 
 /// A note's events, with its number and how often the body refers to it.
@@ -110,11 +108,12 @@ pub fn number_notes<'a>(source: &str, events: Vec<(Event<'a>, Range<usize>)>) ->
                 let Some((label, events, offset)) = current.take() else { continue };
                 if let Some(first) = definitions.get(&label) {
                     let line = source[..first.offset].matches('\n').count() + 1;
-                    pass.problems.push(NoteProblem {
+                    pass.problems.push(BodyProblem {
                         offset,
-                        is_error: true,
-                        message: format!("the note `[^{}]` is defined twice", label.as_ref()),
-                        hint: Some(format!("it is first defined on line {line} of the body; remove one or rename it")),
+                        problem: Problem::error(format!("the note `[^{}]` is defined twice", label.as_ref()))
+                            .with_hint(format!(
+                                "it is first defined on line {line} of the body; remove one or rename it"
+                            )),
                     });
                 } else {
                     definition_order.push(label.clone());
@@ -169,11 +168,10 @@ pub fn number_notes<'a>(source: &str, events: Vec<(Event<'a>, Range<usize>)>) ->
     for label in &definition_order {
         let def = &definitions[label];
         if def.number.is_none() {
-            pass.problems.push(NoteProblem {
+            pass.problems.push(BodyProblem {
                 offset: def.offset,
-                is_error: false,
-                message: format!("the note `[^{}]` is never referred to", label.as_ref()),
-                hint: Some(format!("refer to it with `[^{}]` in the text, or remove it", label.as_ref())),
+                problem: Problem::warning(format!("the note `[^{}]` is never referred to", label.as_ref()))
+                    .with_hint(format!("refer to it with `[^{}]` in the text, or remove it", label.as_ref())),
             });
         }
     }
@@ -199,7 +197,7 @@ struct Definition<'a> {
 }
 
 /// Finds `[^label]` left as text: pulldown-cmark's sign of a reference to an undefined note.
-fn find_undefined_references(source: &str, run: Range<usize>, problems: &mut Vec<NoteProblem>) {
+fn find_undefined_references(source: &str, run: Range<usize>, problems: &mut Vec<BodyProblem>) {
     let (text, base) = (&source[run.clone()], run.start);
     let mut from = 0;
     while let Some(start) = memchr::memmem::find(&text.as_bytes()[from..], b"[^").map(|i| i + from) {
@@ -208,11 +206,10 @@ fn find_undefined_references(source: &str, run: Range<usize>, problems: &mut Vec
             continue;
         }
         let Some((len, label)) = scan_label(&text[from..]) else { continue };
-        problems.push(NoteProblem {
+        problems.push(BodyProblem {
             offset: base + start,
-            is_error: true,
-            message: format!("the note `[^{label}]` is not defined"),
-            hint: Some(format!("add a line `[^{label}]: …` with the note's text at the end of the file")),
+            problem: Problem::error(format!("the note `[^{label}]` is not defined"))
+                .with_hint(format!("add a line `[^{label}]: …` with the note's text at the end of the file")),
         });
         from += len;
     }
@@ -312,13 +309,14 @@ mod tests {
         let pass = run(source);
         assert_eq!(pass.problems.len(), 1, "{:?}", pass.problems);
         assert_eq!(pass.problems[0].offset, 4);
-        assert!(pass.problems[0].is_error);
+        assert!(pass.problems[0].problem.is_error());
     }
 
     #[test]
     fn duplicate_definitions_are_errors_and_unused_ones_warnings() {
         let pass = run("A[^a].\n\n[^a]: One.\n\n[^a]: Two.\n\n[^z]: Unused.\n");
-        let problems: Vec<_> = pass.problems.iter().map(|p| (p.is_error, p.message.as_str())).collect();
+        let problems: Vec<_> =
+            pass.problems.iter().map(|p| (p.problem.is_error(), p.problem.message.as_str())).collect();
         assert_eq!(
             problems,
             [(true, "the note `[^a]` is defined twice"), (false, "the note `[^z]` is never referred to")]
@@ -356,7 +354,7 @@ mod tests {
 
     #[test]
     fn an_undefined_label_with_spaces_or_escapes_is_reported_as_pulldown_cmark_reads_it() {
-        let messages = |source| run(source).problems.into_iter().map(|p| p.message).collect::<Vec<_>>();
+        let messages = |source| run(source).problems.into_iter().map(|p| p.problem.message).collect::<Vec<_>>();
         assert_eq!(messages("A[^no  such\tnote]."), ["the note `[^no such note]` is not defined"]);
         assert_eq!(messages("A[^a\\]b]."), ["the note `[^a\\]b]` is not defined"]);
         assert_eq!(messages("A[^a\u{a0}b]."), ["the note `[^a\u{a0}b]` is not defined"]);
@@ -383,7 +381,7 @@ mod tests {
             let events: Vec<_> = Parser::new_ext(&source, Options::ENABLE_FOOTNOTES).into_offset_iter().collect();
             let referenced = events.iter().any(|(e, _)| matches!(e, Event::FootnoteReference(_)));
             let pass = number_notes(&source, events);
-            let errors: Vec<_> = pass.problems.iter().filter(|p| p.is_error).collect();
+            let errors: Vec<_> = pass.problems.iter().filter(|p| p.problem.is_error()).collect();
             if referenced {
                 proptest::prop_assert_eq!(pass.notes.len(), 1, "{:?}", source);
                 proptest::prop_assert!(errors.is_empty(), "{:?}: {:?}", source, errors);
@@ -396,7 +394,7 @@ mod tests {
                 let whole = scan_label(&format!("{cited}]")).is_some_and(|(len, _)| len == cited.len() + 1);
                 if whole && !cited.contains('*') {
                     proptest::prop_assert!(
-                        errors.iter().any(|p| p.message.ends_with("is not defined")),
+                        errors.iter().any(|p| p.problem.message.ends_with("is not defined")),
                         "{:?}: {:?}", source, pass.problems
                     );
                 }

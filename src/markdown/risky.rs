@@ -3,7 +3,8 @@
 
 use pulldown_cmark::{Event, Tag};
 
-use super::notes::NoteProblem;
+use super::notes::BodyProblem;
+use crate::error::Problem;
 
 /// Raw HTML is allowed (staff write it), but scripts, inline event handlers and
 /// `javascript:`/`data:` links in it or in Markdown links are worth a warning: they are
@@ -11,12 +12,10 @@ use super::notes::NoteProblem;
 /// is read as a browser reads it ([`crate::html_tags`]), the lines of one HTML block
 /// together, so that `HREF=`, `>` in a quoted value, a handler on the next line and
 /// `java&Tab;script:` are all seen.
-pub(super) fn risky_markup(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<NoteProblem> {
-    let warn = |offset, message: String, hint: &str| NoteProblem {
+pub(super) fn risky_markup(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<BodyProblem> {
+    let warn = |offset, message: String, hint: &str| BodyProblem {
         offset,
-        is_error: false,
-        message,
-        hint: Some(hint.to_owned()),
+        problem: Problem::warning(message).with_hint(hint),
     };
     let mut problems = Vec::new();
     let mut i = 0;

@@ -11,8 +11,8 @@ use serde_saphyr::Spanned;
 
 use super::front_matter;
 use super::signer_list;
-use super::values::{Refusal, check_slug, check_web_url, parse_date, parse_instant};
-use crate::error::{Diagnostic, SourceLocation};
+use super::values::{check_slug, check_web_url, parse_date, parse_instant};
+use crate::error::{Diagnostic, Problem, SourceLocation};
 use crate::hash::HashSet;
 use crate::load::{ContentDir, STATEMENT_FILE, SourceFile};
 use crate::markdown::parse_markdown;
@@ -207,7 +207,7 @@ pub fn parse_statement(
         }
     };
     let at = |v: &Spanned<String>| location_of(path, v, 1);
-    let refuse = |v: &Spanned<String>, r: Refusal, out: &mut Vec<Diagnostic>| {
+    let refuse = |v: &Spanned<String>, r: Problem, out: &mut Vec<Diagnostic>| {
         out.push(r.at(at(v)));
     };
     let tz = &site.timezone;

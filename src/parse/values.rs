@@ -4,32 +4,15 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 
-/// Why a value was refused, and what to write instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    /// What is wrong.
-    pub message: String,
-    /// What to do.
-    pub hint: Option<String>,
-}
+use crate::error::Problem;
 
-impl Refusal {
-    /// The refusal as an error at `location`.
-    pub fn at(self, location: crate::error::SourceLocation) -> crate::error::Diagnostic {
-        let d = crate::error::Diagnostic::error(location, self.message);
-        match self.hint {
-            Some(hint) => d.with_hint(hint),
-            None => d,
-        }
-    }
-
-    fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self { message: message.into(), hint: Some(hint.into()) }
-    }
+/// A refused value's problem: what is wrong and what to write instead.
+fn refuse(message: impl Into<String>, hint: impl Into<String>) -> Problem {
+    Problem::error(message).with_hint(hint)
 }
 
 /// A URL slug or id: lower-case ASCII letters and digits in hyphen-separated words.
-pub fn check_slug(what: &str, value: &str) -> Result<(), Refusal> {
+pub fn check_slug(what: &str, value: &str) -> Result<(), Problem> {
     let ok = !value.is_empty()
         && value.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
     if ok {
@@ -41,7 +24,7 @@ pub fn check_slug(what: &str, value: &str) -> Result<(), Refusal> {
     } else {
         format!("use lower-case letters a–z, digits and single hyphens, such as `{suggestion}`")
     };
-    Err(Refusal::new(format!("`{value}` is not a valid {what}"), hint))
+    Err(refuse(format!("`{value}` is not a valid {what}"), hint))
 }
 
 /// Strips the accents of Latin letters (and turns other symbols into spaces), so a slug
@@ -64,12 +47,12 @@ pub fn fold_accents(value: &str) -> String {
 }
 
 /// A web address people can open: `http` or `https` with a host.
-pub fn check_web_url(value: &str) -> Result<(), Refusal> {
+pub fn check_web_url(value: &str) -> Result<(), Problem> {
     let lower = value.trim().to_ascii_lowercase();
     let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
     match rest {
         Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !value.chars().any(char::is_whitespace) => Ok(()),
-        Some(_) => Err(Refusal::new(
+        Some(_) => Err(refuse(
             format!("`{value}` is not a valid web address"),
             "write a full address such as https://example.org/",
         )),
@@ -79,14 +62,14 @@ pub fn check_web_url(value: &str) -> Result<(), Refusal> {
                 Some(scheme) => format!("the address `{value}` uses `{scheme}:`; only http and https are allowed"),
                 None => format!("`{value}` is not a full web address"),
             };
-            Err(Refusal::new(message, "write a full address that starts with https://"))
+            Err(refuse(message, "write a full address that starts with https://"))
         }
     }
 }
 
 /// A date (`2019-06-27`) or a date and time, with or without an offset; without one it is
 /// read in `tz`.
-pub fn parse_instant(value: &str, tz: &TimeZone) -> Result<Timestamp, Refusal> {
+pub fn parse_instant(value: &str, tz: &TimeZone) -> Result<Timestamp, Problem> {
     let value = value.trim();
     if let Ok(ts) = value.parse::<Timestamp>() {
         return Ok(ts);
@@ -98,11 +81,11 @@ pub fn parse_instant(value: &str, tz: &TimeZone) -> Result<Timestamp, Refusal> {
         && let Ok(dt) = value.parse::<DateTime>()
     {
         return dt.to_zoned_datetime(tz.clone()).map(|z| z.timestamp()).map_err(|e| {
-            Refusal::new(format!("`{value}` does not exist in the site's time zone: {e}"), "pick a time that exists")
+            refuse(format!("`{value}` does not exist in the site's time zone: {e}"), "pick a time that exists")
         });
     }
     if value.len() > 10 {
-        return Err(Refusal::new(
+        return Err(refuse(
             format!("`{value}` is not a date and time"),
             "write it as 2019-06-27T09:00:00-04:00 (hours 00–23), or a date alone: 2019-06-27",
         ));
@@ -110,24 +93,24 @@ pub fn parse_instant(value: &str, tz: &TimeZone) -> Result<Timestamp, Refusal> {
     let date = parse_date(value)?;
     date.to_zoned_datetime(tz.clone())
         .map(|z| z.timestamp())
-        .map_err(|e| Refusal::new(format!("`{value}` cannot be placed in the site's time zone: {e}"), "check the date"))
+        .map_err(|e| refuse(format!("`{value}` cannot be placed in the site's time zone: {e}"), "check the date"))
 }
 
 /// A calendar date such as `2019-06-27`.
-pub fn parse_date(value: &str) -> Result<Date, Refusal> {
+pub fn parse_date(value: &str) -> Result<Date, Problem> {
     let hint = "write dates as YYYY-MM-DD, for example 2019-06-27, or add a time: 2019-06-27T09:00:00-04:00";
     let parts: Vec<&str> = value.trim().split('-').collect();
     let [y, m, d] = parts.as_slice() else {
-        return Err(Refusal::new(format!("`{value}` is not a date"), hint));
+        return Err(refuse(format!("`{value}` is not a date"), hint));
     };
     let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) else {
-        return Err(Refusal::new(format!("`{value}` is not a date"), hint));
+        return Err(refuse(format!("`{value}` is not a date"), hint));
     };
     if y.len() != 4 {
-        return Err(Refusal::new(format!("`{value}` is not a date"), hint));
+        return Err(refuse(format!("`{value}` is not a date"), hint));
     }
     Date::new(year, month, day)
-        .map_err(|_| Refusal::new(format!("{value} is not a day of the calendar"), "check the day and the month"))
+        .map_err(|_| refuse(format!("{value} is not a day of the calendar"), "check the day and the month"))
 }
 
 #[cfg(test)]
