@@ -133,9 +133,9 @@ mod tests {
     fn headings_get_unique_ids() {
         let (doc, _) = parse("## Qué pedimos\n\n## Qué pedimos\n\n## Other {#custom}\n");
         let out = page(&doc.body);
-        assert!(out.contains("<h2 id=\"qué-pedimos\">"), "{out}");
-        assert!(out.contains("<h2 id=\"qué-pedimos-2\">"), "{out}");
-        assert!(out.contains("<h2 id=\"custom\">"), "{out}");
+        assert_contains!(out, "<h2 id=\"qué-pedimos\">");
+        assert_contains!(out, "<h2 id=\"qué-pedimos-2\">");
+        assert_contains!(out, "<h2 id=\"custom\">");
     }
 
     #[test]

@@ -408,11 +408,11 @@ mod tests {
         let fill = Fill::page("Back to {n}", "Table");
         let (body, note) = (doc.body.filled(&fill), doc.notes[0].html.filled(&fill));
         assert!(!body.contains("<img") && !note.contains("<img"), "{body}\n{note}");
-        assert!(
-            body.contains("id=\"c&quot;&gt;&lt;img src=x&gt;-fnref-1\" href=\"#c&quot;&gt;&lt;img src=x&gt;-fn-1\""),
-            "{body}"
+        assert_contains!(
+            body,
+            "id=\"c&quot;&gt;&lt;img src=x&gt;-fnref-1\" href=\"#c&quot;&gt;&lt;img src=x&gt;-fn-1\""
         );
-        assert!(note.contains("href=\"#c&quot;&gt;&lt;img src=x&gt;-fnref-1\""), "{note}");
+        assert_contains!(note, "href=\"#c&quot;&gt;&lt;img src=x&gt;-fnref-1\"");
     }
 
     #[test]
@@ -426,11 +426,11 @@ mod tests {
     fn a_link_base_makes_fragment_links_absolute() {
         let (body, notes) =
             render("A[^x] and [up](#top), [about](/en/about/), <a@b.org>.\n\n[^x]: X.\n", "https://e.org/en/s/a/");
-        assert!(body.contains("href=\"https://e.org/en/s/a/#st-fn-1\""), "{body}");
-        assert!(body.contains("href=\"https://e.org/en/s/a/#top\""), "{body}");
-        assert!(body.contains("href=\"https://e.org/en/about/\""), "{body}");
-        assert!(body.contains("href=\"mailto:a@b.org\""), "{body}");
-        assert!(notes[0].contains("href=\"https://e.org/en/s/a/#st-fnref-1\""), "{}", notes[0]);
+        assert_contains!(body, "href=\"https://e.org/en/s/a/#st-fn-1\"");
+        assert_contains!(body, "href=\"https://e.org/en/s/a/#top\"");
+        assert_contains!(body, "href=\"https://e.org/en/about/\"");
+        assert_contains!(body, "href=\"mailto:a@b.org\"");
+        assert_contains!(notes[0], "href=\"https://e.org/en/s/a/#st-fnref-1\"");
     }
 
     #[test]
@@ -443,9 +443,9 @@ mod tests {
         assert_eq!(body.replace(region, "").replace("</div>\n", ""), plain);
 
         let (feed, _) = render(md, "https://e.org/en/s/a/");
-        assert!(feed.contains("<img src=\"https://e.org/en/s/a/img/x.png\" alt=\"A b c\" title=\"T\" />"), "{feed}");
-        assert!(feed.contains("<img src=\"https://e.org/abs.png\" alt=\"d\" />"), "{feed}");
-        assert!(feed.contains("<a href=\"https://e.org/en/s/a/f.pdf\" title=\"F\">e</a>"), "{feed}");
+        assert_contains!(feed, "<img src=\"https://e.org/en/s/a/img/x.png\" alt=\"A b c\" title=\"T\" />");
+        assert_contains!(feed, "<img src=\"https://e.org/abs.png\" alt=\"d\" />");
+        assert_contains!(feed, "<a href=\"https://e.org/en/s/a/f.pdf\" title=\"F\">e</a>");
     }
 
     #[test]
@@ -453,7 +453,7 @@ mod tests {
         let (doc, _) =
             parse_markdown(Path::new("en.md"), "a\u{0}hole\u{0}b <span>\u{0}hole\u{0}</span> [x](y)\n", 1, "st");
         assert_eq!(doc.body.holes.len(), 1, "only the link's: {:?}", doc.body);
-        assert!(doc.body.text.contains("hole"), "{:?}", doc.body);
+        assert_contains!(doc.body.text, "hole", "{:?}", doc.body);
 
         // The writer's output is told apart by address: the mark's own text, written from
         // anywhere else, stays text.
@@ -469,7 +469,7 @@ mod tests {
     #[test]
     fn known_languages_are_highlighted_with_classes_and_others_escaped() {
         let (body, _) = render("```rust\nfn main() {}\n```\n\n```nope\n<b>\n```\n", "");
-        assert!(body.contains("<span class=\"hl-source hl-rust\">"), "{body}");
-        assert!(body.contains("<pre class=\"code\" data-lang=\"nope\"><code>&lt;b&gt;\n</code></pre>"), "{body}");
+        assert_contains!(body, "<span class=\"hl-source hl-rust\">");
+        assert_contains!(body, "<pre class=\"code\" data-lang=\"nope\"><code>&lt;b&gt;\n</code></pre>");
     }
 }

@@ -21,8 +21,9 @@ use crate::render::Site;
 /// Where live-reload events are served.
 pub const EVENTS_PATH: &str = "/__undersigned/events";
 
-/// What the server shows, shared with the rebuild loop.
-pub struct Shared {
+/// The preview the server shows: the last good site, or its errors over it; shared with the
+/// rebuild loop.
+pub struct Preview {
     /// The last good site.
     pub site: RwLock<Arc<Site>>,
     /// The diagnostics of the last rebuild, if it failed.
@@ -33,7 +34,7 @@ pub struct Shared {
     pub root: String,
 }
 
-impl Shared {
+impl Preview {
     /// A state showing `site`.
     pub fn new(site: Arc<Site>, root: String) -> Arc<Self> {
         let (reload, _) = broadcast::channel(16);
@@ -66,18 +67,18 @@ impl Shared {
 }
 
 /// The server's routes, every one of them (the fallback too) behind the `Host` check.
-pub fn router(shared: Arc<Shared>, hosts: HostPolicy) -> Router {
+pub fn router(preview: Arc<Preview>, hosts: HostPolicy) -> Router {
     Router::new()
         .route(EVENTS_PATH, axum::routing::get(events))
         .fallback(file)
-        .with_state(shared)
+        .with_state(preview)
         .layer(axum::middleware::from_fn_with_state(hosts, super::host::check))
 }
 
 /// Server-sent events: one `reload` per rebuild, and a comment every 15 s to keep the
 /// connection open through proxies.
-async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
-    let receiver = shared.reload.subscribe();
+async fn events(State(preview): State<Arc<Preview>>) -> impl IntoResponse {
+    let receiver = preview.reload.subscribe();
     let stream = stream::unfold(receiver, |mut rx| async move {
         match rx.recv().await {
             Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
@@ -91,10 +92,10 @@ async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
 }
 
 /// Any other path: a file of the site, its folder's `index.html`, or the 404 page.
-async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
-    let (site, errors) = shared.snapshot();
+async fn file(State(preview): State<Arc<Preview>>, uri: Uri) -> Response {
+    let (site, errors) = preview.snapshot();
     let path = percent_decode(uri.path());
-    let rel = path.strip_prefix(&shared.root).or_else(|| path.strip_prefix('/')).unwrap_or(&path);
+    let rel = path.strip_prefix(&preview.root).or_else(|| path.strip_prefix('/')).unwrap_or(&path);
     let found = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_owned() };
     if let Some(bytes) = site.files.get(&found) {
         return respond(StatusCode::OK, &found, bytes, errors.as_deref());
@@ -217,12 +218,12 @@ mod tests {
         let page = b"<html><body><p>x</p></body></html>";
         let errors = vec!["a.md:1:1: error: <script>alert(1)</script> & more".to_owned()];
         let out = String::from_utf8(inject(page, Some(&errors))).unwrap();
-        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), "{out}");
-        assert!(!out.contains("<script>alert(1)"));
+        assert_contains!(out, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more");
+        assert_lacks!(out, "<script>alert(1)");
         assert!(out.ends_with("</script></body></html>"), "{out}");
         let clean = String::from_utf8(inject(page, None)).unwrap();
-        assert!(!clean.contains("undersigned-errors"));
-        assert!(clean.contains(EVENTS_PATH));
+        assert_lacks!(clean, "undersigned-errors");
+        assert_contains!(clean, EVENTS_PATH);
     }
 
     #[test]
@@ -236,11 +237,11 @@ mod tests {
         assert_eq!(content_type("statement.PDF"), "application/pdf");
     }
 
-    fn site() -> Arc<Shared> {
+    fn site() -> Arc<Preview> {
         let mut site = Site::default();
         site.files.insert("index.html".to_owned(), b"<html><body>home</body></html>".to_vec().into());
         site.files.insert("en/statements/embargoed/index.html".to_owned(), b"<p>secret</p>".to_vec().into());
-        Shared::new(Arc::new(site), "/".to_owned())
+        Preview::new(Arc::new(site), "/".to_owned())
     }
 
     async fn status(policy: &HostPolicy, path: &str, host: Option<&str>) -> u16 {

@@ -1,6 +1,6 @@
 //! `undersigned serve`: build in memory, serve over HTTP, rebuild on every save.
 //!
-//! Three parts share one [`http::Shared`] handle and nothing global: the HTTP server
+//! Three parts share one [`http::Preview`] handle and nothing global: the HTTP server
 //! (tokio + axum) answers from the last good site; a watcher thread turns file events
 //! into [`watch::Change`]s; a rebuild thread applies them with [`rebuild::Rebuilder`],
 //! publishes the new site or the errors, and tells open pages to reload.
@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use self::http::Shared;
+use self::http::Preview;
 use self::rebuild::{Outcome, Rebuilder};
 use crate::error::{Diagnostics, Error, Result};
 use crate::render::{RenderOptions, Site};
@@ -69,12 +69,12 @@ pub fn serve(options: &ServeOptions, reporter: impl Reporter) -> Result<()> {
     reporter.listening(&url);
     let mut rebuilder = Rebuilder::new(options.root.clone(), render_options);
     let started = Instant::now();
-    let shared = Shared::new(Arc::new(Site::default()), "/".to_owned());
-    report(&shared, &reporter, "initial build", started, rebuilder.full()?);
+    let preview = Preview::new(Arc::new(Site::default()), "/".to_owned());
+    report(&preview, &reporter, "initial build", started, rebuilder.full()?);
 
     let root = options.root.clone();
-    let rebuild_shared = shared.clone();
-    std::thread::spawn(move || rebuild_loop(&root, &rx, &mut rebuilder, &rebuild_shared, &reporter));
+    let rebuild_preview = preview.clone();
+    std::thread::spawn(move || rebuild_loop(&root, &rx, &mut rebuilder, &rebuild_preview, &reporter));
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -84,7 +84,7 @@ pub fn serve(options: &ServeOptions, reporter: impl Reporter) -> Result<()> {
     runtime.block_on(async move {
         listener.set_nonblocking(true).map_err(|e| Error::io("socket", e))?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Error::io("socket", e))?;
-        axum::serve(listener, http::router(shared, host::HostPolicy::new(options.bind, &options.allow_hosts)))
+        axum::serve(listener, http::router(preview, host::HostPolicy::new(options.bind, &options.allow_hosts)))
             .with_graceful_shutdown(stopped())
             .await
             .map_err(|e| Error::io("server", e))
@@ -118,7 +118,7 @@ fn rebuild_loop(
     root: &std::path::Path,
     rx: &mpsc::Receiver<Vec<PathBuf>>,
     rebuilder: &mut Rebuilder,
-    shared: &Shared,
+    preview: &Preview,
     reporter: &impl Reporter,
 ) {
     let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
@@ -130,7 +130,7 @@ fn rebuild_loop(
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if let Some(site) = rebuilder.refresh_deferred() {
-                    shared.replace_quietly(site);
+                    preview.replace_quietly(site);
                 }
                 continue;
             }
@@ -148,27 +148,27 @@ fn rebuild_loop(
         let what = describe(&changes);
         let started = Instant::now();
         match rebuilder.apply(&changes) {
-            Ok(outcome) => report(shared, reporter, &what, started, outcome),
+            Ok(outcome) => report(preview, reporter, &what, started, outcome),
             Err(e) => {
                 let mut diagnostics = Diagnostics::new();
                 diagnostics
                     .push(crate::error::Diagnostic::error(crate::error::SourceLocation::file(root), e.to_string()));
-                report(shared, reporter, &what, started, Outcome::Failed(diagnostics));
+                report(preview, reporter, &what, started, Outcome::Failed(diagnostics));
             }
         }
     }
 }
 
-fn report(shared: &Shared, reporter: &impl Reporter, what: &str, started: Instant, outcome: Outcome) {
+fn report(preview: &Preview, reporter: &impl Reporter, what: &str, started: Instant, outcome: Outcome) {
     match outcome {
         Outcome::Built(site, warnings) => {
             let pages = site.pages;
-            shared.publish(site);
+            preview.publish(site);
             reporter.built(what, started.elapsed(), pages, &warnings);
         }
         Outcome::Failed(errors) => {
             let lines = errors.clone().sorted().iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
-            shared.fail(lines);
+            preview.fail(lines);
             reporter.failed(what, started.elapsed(), &errors);
         }
     }
