@@ -4,7 +4,8 @@ use crate::fixture::{Fixture, snapshot_tree};
 
 #[test]
 fn the_summary_line_counts_pages_and_languages() {
-    let run = Fixture::base().build_ok();
+    let run = Fixture::base().run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("built 22 pages in 2 languages in "), "{}", run.stdout);
 }
 

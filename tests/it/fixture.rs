@@ -78,11 +78,26 @@ impl Fixture {
         }
     }
 
-    /// Builds into `public/` and returns the run; panics with the output if it failed.
+    /// Builds into `public/` in this process, through the library's API (no test of the
+    /// command line's own behaviour needs it; those use [`Fixture::run`]), and returns the
+    /// warnings as the command prints them, paths relative to the site's folder. Panics with
+    /// the errors if the build failed.
     pub fn build_ok(&self) -> Run {
-        let run = self.run(&["build"]);
-        assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
-        run
+        let options = undersigned::BuildOptions {
+            root: self.root().to_owned(),
+            // As `run` does by removing SOURCE_DATE_EPOCH: the build happens now.
+            now: Some(jiff::Timestamp::now()),
+            ..undersigned::BuildOptions::default()
+        };
+        let relative = |diagnostics: undersigned::error::Diagnostics| -> String {
+            let prefix = format!("{}/", self.root().display());
+            diagnostics.sorted().iter().map(|d| format!("{d}\n").replace(&prefix, "")).collect()
+        };
+        match undersigned::build(&options) {
+            Ok(report) => Run { code: 0, stdout: String::new(), stderr: relative(report.warnings) },
+            Err(undersigned::error::Error::Content(diagnostics)) => panic!("build failed:\n{}", relative(diagnostics)),
+            Err(e) => panic!("build failed: {e}"),
+        }
     }
 
     /// A file of the built site.
