@@ -78,7 +78,11 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
             "directory",
             "`summary`, `sections` (organisations, then individuals: list of `id`, `title`, `note`, \
              `groups`: list of countries with `country`, `country_name`, `signers` (list of `id`, \
-             `name`, `url`, `statements`))",
+             `name`, `url`, `statements`)); past 500 signers the directory is split by country: \
+             its index has `countries` (list of `code`, `name`, `url`, `organizations`, \
+             `individuals`, `signers`) and no `sections`, and each country's page (same \
+             template, at `<lang>/countries/<code>/`) has `country` (`code`, `name`), its \
+             `sections` and `index_url`",
         )],
     ),
     (

@@ -254,7 +254,10 @@ pub fn render_into(
         (None, _) => true,
         (Some(Scope::Statement { id, .. }), Job::Statement(s, _)) => s.id == id,
         (Some(Scope::Statement { signers, listings, .. }), Job::Signer(s, _)) => listings && signers.contains(&s.id),
-        (Some(Scope::Statement { listings, .. }), Job::Index(_) | Job::Directory(_) | Job::Topics(_)) => listings,
+        (
+            Some(Scope::Statement { listings, .. }),
+            Job::Index(_) | Job::Directory(_) | Job::Country(..) | Job::Topics(_),
+        ) => listings,
         (Some(Scope::Statement { listings, years, .. }), Job::Year(_, year, _)) => listings && years.contains(year),
         // A topic's feeds too: its page links them, and a new topic has none yet.
         (Some(Scope::Statement { listings, tags, .. }), Job::Topic(_, tag, _) | Job::TopicFeeds(_, tag)) => {

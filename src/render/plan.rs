@@ -1,6 +1,7 @@
 //! The site's shape, decided once: which statements are public, which page exists in
 //! which language at which path, and which pages are alternates of each other.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
@@ -44,6 +45,10 @@ pub struct Plan<'a> {
     groups: OnceLock<Groups<'a>>,
 }
 
+/// The most signers the directory lists on one page; past that, it lists their countries
+/// and each country has a page (about 120 bytes of HTML a signer: some 60 KB).
+pub const DIRECTORY_SPLIT: usize = 500;
+
 /// One unit of rendering: a page, or a group of files such as a language's feeds.
 #[derive(Debug, Clone)]
 pub enum Job<'a> {
@@ -63,6 +68,9 @@ pub enum Job<'a> {
     Page(usize, &'a Lang),
     /// The signer directory of one language.
     Directory(&'a Lang),
+    /// The signers of one country (its ISO code) in one language, when the directory is
+    /// split (see [`Plan::directory_countries`]).
+    Country(&'a Lang, &'static str),
     /// One signer's page in one language: the statements it signed.
     Signer(&'a Signatory, &'a Lang),
     /// The index of topics of one language.
@@ -114,6 +122,22 @@ impl<'a> Plan<'a> {
         })
     }
 
+    /// The countries of the signers of public statements, when there are more signers than
+    /// one directory page shows ([`DIRECTORY_SPLIT`]): the directory then lists the
+    /// countries, and each has a page of its signers. `None` keeps one page.
+    pub fn directory_countries(&self) -> Option<BTreeSet<&'static str>> {
+        let signed = self.signed();
+        (signed.len() > DIRECTORY_SPLIT).then(|| {
+            self.corpus
+                .registry
+                .signatories
+                .iter()
+                .filter(|s| signed.contains_key(s.id.as_str()))
+                .map(|s| s.country.code)
+                .collect()
+        })
+    }
+
     /// Per language, the listed statements by year and by topic.
     pub fn groups(&self) -> &Groups<'a> {
         self.groups.get_or_init(|| Groups::new(self))
@@ -153,8 +177,10 @@ impl<'a> Plan<'a> {
                 jobs.push(Job::Statement(statement, lang.clone()));
             }
         }
+        let countries = if with_signers { self.directory_countries() } else { None };
         for lang in corpus.site.languages.iter().filter(|_| with_signers) {
             jobs.push(Job::Directory(lang));
+            jobs.extend(countries.iter().flatten().map(|code| Job::Country(lang, code)));
             for signatory in &corpus.registry.signatories {
                 if self.signed().contains_key(signatory.id.as_str()) {
                     jobs.push(Job::Signer(signatory, lang));
@@ -178,6 +204,7 @@ impl<'a> Plan<'a> {
             Job::Page(i, lang) => Urls::page(lang, &self.corpus.pages[*i].translations[*lang].slug),
             Job::Statement(statement, lang) => Urls::statement(lang, self.version(&statement.id, lang)?.slug()),
             Job::Directory(lang) => Urls::directory(lang),
+            Job::Country(lang, code) => Urls::country(lang, code),
             Job::Signer(signatory, lang) => Urls::signer(lang, &signatory.id),
             Job::Topics(lang) => Urls::topics(lang),
             Job::Topic(lang, tag, n) => Urls::paged(&Urls::topic(lang, tag), *n),
@@ -198,6 +225,9 @@ impl<'a> Plan<'a> {
                 self.versions(&statement.id).iter().map(|(l, v)| (l.clone(), Urls::statement(l, v.slug()))).collect()
             }
             Job::Directory(_) => self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::directory(l))).collect(),
+            Job::Country(_, code) => {
+                self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::country(l, code))).collect()
+            }
             Job::Signer(signatory, _) => {
                 self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::signer(l, &signatory.id))).collect()
             }

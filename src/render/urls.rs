@@ -15,7 +15,8 @@ pub struct Urls {
 
 /// Names a page may not take, because the site's own files live there. (Numbers are
 /// years of the archive: see [`is_reserved_slug`].)
-pub const RESERVED_SLUGS: [&str; 7] = ["signatories", "feed-xml", "atom-xml", "feed-json", "assets", "index", "topics"];
+pub const RESERVED_SLUGS: [&str; 8] =
+    ["signatories", "countries", "feed-xml", "atom-xml", "feed-json", "assets", "index", "topics"];
 
 /// Whether a plain page may not take `slug` in `lang`: a folder of the site's own, the
 /// statements' section, or a number (the archive's years live at `en/2019/`).
@@ -66,6 +67,12 @@ impl Urls {
     /// The signer directory of a language: `es/signatories/`.
     pub fn directory(lang: &Lang) -> String {
         format!("{lang}/signatories/")
+    }
+
+    /// The signers of one country, when the directory is split by country:
+    /// `es/countries/mx/` (`code` is the ISO code, in any case).
+    pub fn country(lang: &Lang, code: &str) -> String {
+        format!("{lang}/countries/{}/", code.to_ascii_lowercase())
     }
 
     /// One signer's page: `es/signatories/red-fronteriza/`.

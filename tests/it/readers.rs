@@ -93,3 +93,46 @@ fn the_home_shows_the_newest_and_the_archive_holds_every_statement_by_year() {
     assert_contains!(year, "<link rel=\"alternate\" hreflang=\"en\" href=\"https://statements.example.org/en/2019/\">");
     assert_lacks!(year, "rel=\"next\"", "one page only");
 }
+
+#[test]
+fn a_directory_of_more_than_500_signers_is_split_by_country() {
+    let countries = ["MX", "GT", "NO"];
+    let mut registry = String::new();
+    let mut list = String::new();
+    for i in 0..510 {
+        let country = countries[i % countries.len()];
+        let kind = if i % 10 == 0 { "individual" } else { "organization" };
+        registry.push_str(&format!("- id: s-{i:03}\n  name: Signer {i:03}\n  kind: {kind}\n  country: {country}\n"));
+        list.push_str(&format!("  - s-{i:03}\n"));
+    }
+    let site = crate::fixture::Fixture::base()
+        .file("signatories.yaml", registry)
+        .file("content/statements/sample/statement.yaml", format!("date: 2019-06-27\nsignatories:\n{list}"));
+    site.build_ok();
+    let index = site.output("es/signatories/index.html");
+    assert_contains!(index, "<h2 id=\"directory-countries\">Países</h2>");
+    assert_contains!(index, "<li><a href=\"/es/countries/gt/\">Guatemala</a> <span class=\"count\">(170)</span></li>");
+    assert_lacks!(index, "Signer 001", "the index lists countries, not signers");
+    // Guatemala, México, Noruega: in the reader's alphabet.
+    let order: Vec<usize> = ["Guatemala", "México", "Noruega"].iter().map(|c| index.find(c).expect(c)).collect();
+    assert!(order.is_sorted(), "{order:?}");
+    let mexico = site.output("es/countries/mx/index.html");
+    assert_contains!(mexico, "<h1>Firmantes: México</h1>");
+    assert_contains!(mexico, "<a href=\"/es/signatories/s-003/\"><bdi>Signer 003</bdi></a>");
+    assert_contains!(mexico, "<a href=\"/es/signatories/s-000/\"><bdi>Signer 000</bdi></a>", "individuals too");
+    assert_lacks!(mexico, "Signer 001", "Signer 001 is in Guatemala");
+    assert_contains!(
+        mexico,
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://fixture.example.org/en/countries/mx/\">"
+    );
+    assert_contains!(site.output("sitemap.xml"), "<loc>https://fixture.example.org/en/countries/no/</loc>");
+}
+
+#[test]
+fn a_directory_of_500_signers_or_fewer_is_one_page() {
+    let out = build_example();
+    let index = read(&out.path().join("public"), "en/signatories/index.html");
+    assert_contains!(index, "<h2 id=\"directory-organizations\">");
+    assert_lacks!(index, "directory-countries");
+    assert!(!out.path().join("public/en/countries").exists());
+}

@@ -12,13 +12,22 @@ use crate::render::urls::Urls;
 
 impl Renderer<'_> {
     /// The signer directory: every signer of a public statement, organisations and
-    /// individuals apart, grouped by country (in the reader's alphabet).
-    pub(super) fn directory(&self, lang: &Lang) -> PageContext {
+    /// individuals apart, grouped by country (in the reader's alphabet). On a site with
+    /// more signers than one page shows, the directory lists the countries instead, and
+    /// `only` renders one country's page.
+    pub(super) fn directory(&self, lang: &Lang, only: Option<&str>) -> PageContext {
         let strings = self.t(lang);
         let order = &self.orders[lang];
+        let split = self.plan.directory_countries().is_some();
+        let name_of = |code: &str| {
+            crate::model::country::Country::from_code(code)
+                .map_or_else(|| code.to_owned(), |c| c.name(lang.as_str()).to_owned())
+        };
         let mut groups: [BTreeMap<&str, Vec<&Signatory>>; 2] = [BTreeMap::new(), BTreeMap::new()];
         for signatory in &self.corpus.registry.signatories {
-            if self.plan.signed().contains_key(signatory.id.as_str()) {
+            if self.plan.signed().contains_key(signatory.id.as_str())
+                && only.is_none_or(|code| code == signatory.country.code)
+            {
                 let kind = usize::from(signatory.kind == SignatoryKind::Individual);
                 groups[kind].entry(signatory.country.code).or_default().push(signatory);
             }
@@ -27,10 +36,6 @@ impl Renderer<'_> {
         let counts: Vec<usize> = groups.iter().map(|g| g.values().map(Vec::len).sum()).collect();
         let render_groups = |groups: &BTreeMap<&str, Vec<&Signatory>>| {
             let mut list: Vec<(&str, &Vec<&Signatory>)> = groups.iter().map(|(c, v)| (*c, v)).collect();
-            let name_of = |code: &str| {
-                crate::model::country::Country::from_code(code)
-                    .map_or_else(|| code.to_owned(), |c| c.name(lang.as_str()).to_owned())
-            };
             list.sort_by(|a, b| order.compare(&name_of(a.0), &name_of(b.0)));
             list.into_iter()
                 .map(|(code, signers)| {
@@ -54,21 +59,55 @@ impl Renderer<'_> {
                 })
                 .collect::<Vec<Value>>()
         };
-        // Organisations, then individuals (with the note that affiliations only identify).
+        // Organisations, then individuals (with the note that affiliations only identify);
+        // on the index of a split directory, the countries instead.
+        let listed = !split || only.is_some();
         let sections: Vec<Value> = [("organizations", &groups[0], None), ("individuals", &groups[1], Some("affiliation_note"))]
             .into_iter()
-            .filter(|(_, g, _)| !g.is_empty())
+            .filter(|(_, g, _)| listed && !g.is_empty())
             .map(|(key, g, note)| {
                 json!({ "id": key, "title": strings.text(key), "note": note.map(|n| strings.text(n)), "groups": render_groups(g) })
             })
             .collect();
+        let country_list: Vec<Value> = if listed {
+            Vec::new()
+        } else {
+            let mut list: Vec<(&str, usize, usize)> = countries
+                .iter()
+                .map(|code| {
+                    let n = |kind: usize| groups[kind].get(code).map_or(0, Vec::len);
+                    (*code, n(0), n(1))
+                })
+                .collect();
+            list.sort_by(|a, b| order.compare(&name_of(a.0), &name_of(b.0)));
+            list.into_iter()
+                .map(|(code, organizations, individuals)| {
+                    json!({
+                        "code": code,
+                        "name": name_of(code),
+                        "url": self.urls.path(&Urls::country(lang, code)),
+                        "organizations": organizations,
+                        "individuals": individuals,
+                        "signers": organizations + individuals,
+                    })
+                })
+                .collect()
+        };
+        let country = only.map(|code| json!({ "code": code, "name": name_of(code) }));
         let extra = json!({
             "directory": {
                 "summary": strings.directory_summary(counts[0], counts[1], countries.len()),
                 "sections": sections,
+                "countries": country_list,
+                "country": country,
+                "index_url": self.urls.path(&Urls::directory(lang)),
             },
         });
-        PageContext::new("directory", strings.text("signatories"), "", extra)
+        let title = match only {
+            Some(code) => strings.text("signers_from").replace("{country}", &name_of(code)),
+            None => strings.text("signatories").to_owned(),
+        };
+        PageContext::new("directory", &title, "", extra)
     }
 
     /// One signer and the public statements it signed, newest first.
