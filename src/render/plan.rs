@@ -43,6 +43,8 @@ pub struct Plan<'a> {
     signed: OnceLock<HashMap<&'a str, Vec<(&'a Statement, &'a Signer)>>>,
     /// The archive's years and topics; see [`Plan::groups`].
     groups: OnceLock<Groups<'a>>,
+    /// The latest publication or update of a public statement; see [`Plan::newest`].
+    newest: Option<Timestamp>,
 }
 
 /// The most signers the directory lists on one page; past that, it lists their countries
@@ -104,7 +106,15 @@ impl<'a> Plan<'a> {
                 .collect();
             versions.insert(statement.id.as_str(), list);
         }
-        Self { corpus, statements: public.to_vec(), versions, signed: OnceLock::new(), groups: OnceLock::new() }
+        let newest = public.iter().map(|s| s.updated.map_or(s.date, |u| u.max(s.date))).max();
+        Self { corpus, statements: public.to_vec(), versions, signed: OnceLock::new(), groups: OnceLock::new(), newest }
+    }
+
+    /// The latest publication or update of a public statement: when the site as a whole
+    /// last changed, which is what a feed with no entries says (not the build's clock, so
+    /// two builds of the same input stay byte-identical).
+    pub fn newest(&self) -> Option<Timestamp> {
+        self.newest
     }
 
     /// Per signer id: the public statements it signed (newest first) and since when.

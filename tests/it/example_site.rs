@@ -87,3 +87,25 @@ fn the_english_only_statement_has_a_spanish_notice() {
     let notice = read(out.path(), "es/declaraciones/court-ruling-asylum-access/index.html");
     assert_contains!(notice, "lang=\"en\" hreflang=\"en\">Coalition Welcomes Court Ruling on Asylum Access</a>");
 }
+
+#[test]
+fn builds_a_year_apart_with_nothing_new_are_byte_identical() {
+    // Its topics without a statement in Spanish have empty Spanish feeds: they must not
+    // carry the build's clock.
+    let at = |now: &str| {
+        let out = tempfile::tempdir().expect("temp");
+        let options = BuildOptions {
+            root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
+            output: Some(out.path().join("public")),
+            now: Some(now.parse().expect("an instant")),
+            ..BuildOptions::default()
+        };
+        undersigned::build(&options).unwrap_or_else(|e| panic!("{e:?}"));
+        crate::fixture::snapshot_tree(&out.path().join("public"))
+    };
+    let (first, second) = (at("2030-01-01T00:00:00Z"), at("2031-01-01T00:00:00Z"));
+    assert_eq!(first.len(), second.len());
+    for ((path, a), (_, b)) in first.iter().zip(&second) {
+        assert!(a == b, "{} differs between the two builds", path.display());
+    }
+}

@@ -87,8 +87,8 @@ pub struct FeedMeta {
     pub json_url: String,
     /// The zone dates are written in.
     pub timezone: TimeZone,
-    /// The build instant: a feed with no entries was last updated then.
-    pub now: Timestamp,
+    /// When a feed with no entries was last updated: the site's newest change.
+    pub empty_updated: Timestamp,
 }
 
 /// `2019-06-27T00:00:00-05:00`: the instant with the site's offset at that moment.

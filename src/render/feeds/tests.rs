@@ -15,7 +15,7 @@ fn sample() -> (FeedMeta, Vec<FeedEntry<'static>>) {
         atom_url: "https://e.org/es/atom.xml".to_owned(),
         json_url: "https://e.org/es/feed.json".to_owned(),
         timezone: tz,
-        now: "2020-01-01T00:00:00Z".parse().unwrap(),
+        empty_updated: "2020-01-01T00:00:00Z".parse().unwrap(),
     };
     let published: Timestamp = "2019-06-27T05:00:00Z".parse().unwrap();
     let entry = FeedEntry {

@@ -67,7 +67,7 @@ pub fn atom(meta: &FeedMeta, entries: &[FeedEntry<'_>]) -> String {
     out.push_str("\">");
     html_text(&mut out, "title", &meta.title);
     element(&mut out, "id", &meta.atom_url);
-    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(meta.now);
+    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(meta.empty_updated);
     element(&mut out, "updated", &rfc3339(updated, &meta.timezone));
     element(&mut out, "generator", "undersigned");
     link(&mut out, &meta.atom_url, "self", "application/atom+xml");

@@ -38,7 +38,7 @@ impl Renderer<'_> {
             atom_url: feed_url("atom.xml"),
             json_url: feed_url("feed.json"),
             timezone: site.timezone.clone(),
-            now: self.options.now,
+            empty_updated: self.plan.newest().unwrap_or(self.options.now),
         }
     }
 
