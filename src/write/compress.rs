@@ -28,10 +28,13 @@ pub const SMALLEST: u64 = 1024;
 /// videos and fonts are compressed already.
 pub const TEXT_EXTENSIONS: [&str; 10] = ["html", "css", "xml", "json", "csv", "svg", "js", "mjs", "txt", "webmanifest"];
 
-/// Brotli's quality (0–11). 11 makes files about 3% smaller than 10 at 3–4 times the
-/// time (see README, Publishing); the build compresses only what changed, but a first
-/// build compresses everything.
-pub const BROTLI_QUALITY: u32 = 10;
+/// Brotli's quality (0–11). Measured on the text of the generated 1,000-statement site
+/// (bench/gen_corpus.py; 350 MB in 13,500 files): quality 5 makes files of 18.0% of their
+/// size at 25 MB/s, 9 of 17.7% at 2.7 MB/s, 10 of 16.0% at 1.1 MB/s and 11 of 15.5% at
+/// 0.5 MB/s (gzip at its best: 19.2%, 46 MB/s). Past 9 brotli searches for the best
+/// parse, 20 to 45 times slower for files an eighth smaller: a first build of that site
+/// would spend 5 to 12 minutes of processor time on it, against 15 seconds at 5.
+pub const BROTLI_QUALITY: u32 = 5;
 
 /// Brotli's window: 2²² bytes (4 MiB), its largest standard one.
 const BROTLI_WINDOW: u32 = 22;
