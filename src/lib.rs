@@ -174,6 +174,10 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Repor
     if warnings.has_errors() {
         return Err(Error::Content(warnings));
     }
+    if let Some(staging) = staging.filter(|_| corpus.site.precompress) {
+        staging.precompress()?;
+        timer.lap("compress");
+    }
     if let Some(external_options) = options.external {
         let broken = external::check_external(&links::external_links(&index), &scope, external_options);
         if broken.has_errors() {

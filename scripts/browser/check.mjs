@@ -12,7 +12,11 @@
 //    per page x width. SITE_DIR is served by a small HTTP server on 127.0.0.1.
 // 3. Screenshots of the English seed statement (phone, desktop, print, dark) into
 //    SCREENSHOT_DIR, and that page's weight (HTML + CSS bytes, uncompressed).
-// 4. A closing line `browser-checks: N passed, M failed`; exit status 1 if any check failed.
+// 4. The site's own `_headers` (Content-Security-Policy and the rest), sent by the server with
+//    every answer as Netlify or Cloudflare Pages would: every page of step 2 is loaded under
+//    it, and any violation the browser reports fails the page (axe itself, injected into the
+//    page, runs with the policy bypassed).
+// 5. A closing line `browser-checks: N passed, M failed`; exit status 1 if any check failed.
 //
 // Install the dependencies with scripts/install-browser-deps.
 
@@ -162,8 +166,27 @@ async function checkHtml(siteDir) {
 
 // --- 2. a static file server ----------------------------------------------------------------
 
-function serve(siteDir) {
+/// The rules of SITE_DIR/_headers (Netlify / Cloudflare Pages format): a path pattern (`*`
+/// matches anything) and its headers; none when there is no such file.
+async function headerRules(root) {
+  const text = await fs.readFile(path.join(root, '_headers'), 'utf8').catch(() => '');
+  const rules = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.trimStart().startsWith('#')) continue;
+    if (/^\s/.test(line)) {
+      const at = line.indexOf(':');
+      if (rules.length && at > 0) rules[rules.length - 1].headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    } else {
+      const pattern = new RegExp('^' + line.trim().split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+      rules.push({ pattern, headers: {} });
+    }
+  }
+  return rules;
+}
+
+function serve(siteDir, rules) {
   const root = path.resolve(siteDir);
+  const headersFor = (pathname) => Object.assign({}, ...rules.filter((r) => r.pattern.test(pathname)).map((r) => r.headers));
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
@@ -181,12 +204,12 @@ function serve(siteDir) {
       }
       if (!stat) {
         const body = await fs.readFile(path.join(root, '404.html')).catch(() => 'not found');
-        res.writeHead(404, { 'Content-Type': CONTENT_TYPES['.html'] }).end(body);
+        res.writeHead(404, { ...headersFor(url.pathname), 'Content-Type': CONTENT_TYPES['.html'] }).end(body);
         return;
       }
       const type = CONTENT_TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
       const body = await fs.readFile(file);
-      res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+      res.writeHead(200, { 'Cache-Control': 'no-store', ...headersFor(url.pathname), 'Content-Type': type, 'Content-Length': body.length });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (e) {
       res.writeHead(500).end(String(e));
@@ -204,7 +227,8 @@ async function checkAxe(browser, base) {
   let violations = 0;
   let nodes = 0;
   for (const w of WIDTHS) {
-    const context = await browser.newContext({ viewport: { width: w.width, height: w.height } });
+    // axe is injected as a script of the page, which the site's policy forbids.
+    const context = await browser.newContext({ viewport: { width: w.width, height: w.height }, bypassCSP: true });
     const page = await context.newPage();
     page.setDefaultTimeout(NAV_TIMEOUT_MS);
     for (const p of PAGES) {
@@ -245,7 +269,37 @@ async function checkAxe(browser, base) {
   return violations;
 }
 
-// --- 4. screenshots and page weight ----------------------------------------------------------
+// --- 4. the site's Content-Security-Policy -------------------------------------------------
+
+async function checkPolicy(browser, base, rules) {
+  console.log(`\n== the headers of _headers, Content-Security-Policy enforced: ${PAGES.length} pages`);
+  if (!rules.length) {
+    console.log('no _headers in the site: nothing to check');
+    return;
+  }
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(NAV_TIMEOUT_MS);
+  let refused = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) refused.push(m.text());
+  });
+  for (const p of PAGES) {
+    refused = [];
+    try {
+      const response = await page.goto(base + p, { waitUntil: 'load' });
+      const policy = response && response.headers()['content-security-policy'];
+      if (!policy) refused.push('no Content-Security-Policy header');
+    } catch (e) {
+      refused.push(e.message.split('\n')[0]);
+    }
+    for (const r of refused) console.log(`${p}: ${r}`);
+    record(refused.length === 0);
+  }
+  await context.close();
+}
+
+// --- 5. screenshots and page weight ----------------------------------------------------------
 
 async function screenshots(browser, base, shotDir) {
   console.log(`\n== screenshots of ${SEED_STATEMENT} -> ${shotDir}`);
@@ -308,13 +362,15 @@ async function main() {
 
   const vnuErrors = await checkHtml(siteDir);
 
-  const server = await serve(siteDir);
+  const rules = await headerRules(siteDir);
+  const server = await serve(siteDir, rules);
   const base = `http://127.0.0.1:${server.address().port}`;
   let browser;
   let axeViolations = 0;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
     axeViolations = await checkAxe(browser, base);
+    await checkPolicy(browser, base, rules);
     try {
       await screenshots(browser, base, shotDir);
     } catch (e) {

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::highlight::highlight;
@@ -195,15 +195,40 @@ impl Writer<'_> {
     fn events<'a>(&mut self, events: Vec<Event<'a>>) -> Vec<Event<'a>> {
         let mut out: Vec<Event<'a>> = Vec::with_capacity(events.len());
         let mut events = events.into_iter();
+        // The columns' alignments of the table being written, whether in its head, and
+        // the cell's column.
+        let (mut alignments, mut in_head, mut column) = (Vec::new(), false, 0);
         while let Some(event) = events.next() {
             match event {
                 // A wide table scrolls inside a focusable region, so keyboards reach it too.
-                Event::Start(Tag::Table(_)) => {
+                Event::Start(Tag::Table(aligned)) => {
                     out.push(Event::Html(
                         "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"".into(),
                     ));
                     out.push(self.hole(HoleKind::TableLabel));
                     out.push(Event::Html("\">\n".into()));
+                    alignments = aligned;
+                    out.push(Event::Start(Tag::Table(Vec::new())));
+                }
+                Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                    in_head = matches!(event, Event::Start(Tag::TableHead));
+                    column = 0;
+                    out.push(event);
+                }
+                // A column's alignment is a class, not pulldown-cmark's `style` attribute:
+                // the Content-Security-Policy (see `render::deploy`) allows no inline style.
+                Event::Start(Tag::TableCell) => {
+                    let cell = if in_head { "th" } else { "td" };
+                    let class = match alignments.get(column) {
+                        Some(Alignment::Left) => " class=\"align-left\"",
+                        Some(Alignment::Center) => " class=\"align-center\"",
+                        Some(Alignment::Right) => " class=\"align-right\"",
+                        Some(Alignment::None) | None => "",
+                    };
+                    out.push(Event::InlineHtml(format!("<{cell}{class}>").into()));
+                }
+                Event::End(TagEnd::TableCell) => {
+                    column += 1;
                     out.push(event);
                 }
                 Event::End(TagEnd::Table) => {
@@ -434,13 +459,20 @@ mod tests {
     }
 
     #[test]
-    fn images_and_tables_are_written_as_pulldown_cmark_writes_them() {
-        let md = "![A *b* `c`](img/x.png \"T\") ![d](/abs.png) [e](f.pdf \"F\")\n\n| a |\n|---|\n| b |\n";
+    fn images_and_tables_are_written_as_pulldown_cmark_writes_them_but_aligned_by_class() {
+        let md = "![A *b* `c`](img/x.png \"T\") ![d](/abs.png) [e](f.pdf \"F\")\n\n| a | l | c | r |\n|---|:--|:-:|--:|\n| b | 1 | 2 | 3 | 4 |\n";
         let (body, _) = render(md, "");
         let mut plain = String::new();
         pulldown_cmark::html::push_html(&mut plain, pulldown_cmark::Parser::new_ext(md, crate::markdown::options()));
         let region = "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">\n";
-        assert_eq!(body.replace(region, "").replace("</div>\n", ""), plain);
+        let classes = ["left", "center", "right"].iter().fold(plain, |html, side| {
+            html.replace(&format!(" style=\"text-align: {side}\""), &format!(" class=\"align-{side}\""))
+        });
+        assert_eq!(body.replace(region, "").replace("</div>\n", ""), classes);
+        assert_contains!(
+            body,
+            "<th class=\"align-right\">r</th></tr></thead><tbody>\n<tr><td>b</td><td class=\"align-left\">"
+        );
 
         let (feed, _) = render(md, "https://e.org/en/s/a/");
         assert_contains!(feed, "<img src=\"https://e.org/en/s/a/img/x.png\" alt=\"A b c\" title=\"T\" />");

@@ -142,6 +142,10 @@ pub struct SiteConfig {
     pub image: Option<String>,
     /// Topic labels by tag id (`topics:`); a tag without one is shown by its id.
     pub topics: BTreeMap<String, Localized>,
+    /// Whether the build writes `_headers` for Netlify and Cloudflare Pages (`headers:`).
+    pub headers: bool,
+    /// Whether the build writes a `.gz` and a `.br` beside each text file (`precompress:`).
+    pub precompress: bool,
 }
 
 impl SiteConfig {

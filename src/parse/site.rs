@@ -45,6 +45,12 @@ struct RawSite {
     /// Topic labels: tag id → one label, or one per language.
     #[serde(default)]
     topics: BTreeMap<String, Spanned<RawText>>,
+    /// Whether the build writes `_headers` (default: yes).
+    #[serde(default)]
+    headers: Option<bool>,
+    /// Whether the build writes a `.gz` and a `.br` beside each text file (default: no).
+    #[serde(default)]
+    precompress: Option<bool>,
 }
 
 /// `missing_translation:` values.
@@ -263,6 +269,8 @@ pub fn parse_site(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Opt
         },
         image: raw.image.map(|i| i.value.trim_start_matches('/').to_owned()),
         topics,
+        headers: raw.headers.unwrap_or(true),
+        precompress: raw.precompress.unwrap_or(false),
     })
 }
 
@@ -340,6 +348,20 @@ mod tests {
             assert!(config.is_none(), "{bad}");
             let first = errors.first().and_then(|e| e.lines().next()).unwrap_or_default();
             assert!(first.starts_with("site.yaml:5:13: error: ") && first.contains(message), "{bad}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn headers_are_written_and_files_not_precompressed_unless_told_otherwise() {
+        let site = |keys: &str| parse(&format!("base_url: https://x.example.org\nlanguages: [en]\ntitle: A\n{keys}"));
+        let flags = |keys: &str| site(keys).0.map(|s| (s.headers, s.precompress));
+        assert_eq!(flags(""), Some((true, false)));
+        assert_eq!(flags("headers: false\nprecompress: true\n"), Some((false, true)));
+        for bad in ["precompress: yes\n", "precompress: 1\n", "headers: off\n"] {
+            let (config, errors) = site(bad);
+            assert!(config.is_none(), "{bad}");
+            let first = errors.first().and_then(|e| e.lines().next()).unwrap_or_default().to_owned();
+            assert!(first.starts_with("site.yaml:4:") && first.contains(": error: "), "{bad}: {errors:?}");
         }
     }
 

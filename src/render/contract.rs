@@ -10,7 +10,9 @@ pub const COMMON: &[(&str, &str)] = &[
     (
         "site",
         "`title`, `description`, `root` (path of the site root), `home` (this language's index), \
-         `directory` (the signer directory), `topics` (this language's index of topics), `press_contact` (`name`, `email`, `phone`, or null)",
+         `directory` (the signer directory), `topics` (this language's index of topics), `press_contact` (`name`, `email`, `phone`, or null), \
+         `assets` (each file of the theme's `static/` by name → the address of its copy whose name carries its hash, \
+         cached for a year: `site.assets[\"style.css\"]` is `/style.3f2a9c1b.css`)",
     ),
     ("nav", "the plain pages of this language: list of `title`, `url`, `current`"),
     (

@@ -9,6 +9,7 @@ pub mod archive;
 pub mod collate;
 pub mod contract;
 pub mod data;
+pub mod deploy;
 pub mod feeds;
 pub mod i18n;
 mod pages;
@@ -29,7 +30,7 @@ use self::plan::{Job, Plan, Version};
 pub use self::theme::{Theme, load_theme};
 use self::urls::Urls;
 use crate::error::{Diagnostic, Diagnostics, Error, SourceLocation};
-use crate::hash::{HashMap, HashSet};
+use crate::hash::HashMap;
 use crate::load::BinaryFile;
 use crate::model::{Corpus, Lang, Statement};
 
@@ -267,7 +268,8 @@ pub fn render_into(
         (Some(Scope::Statement { .. }), _) => false,
         (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..)),
     });
-    let ctx = pages::Renderer::new(theme, &urls, &plan, options);
+    let assets = deploy::theme_assets(&theme.static_files, &corpus.static_files)?;
+    let ctx = pages::Renderer::new(theme, &urls, &plan, options, deploy::asset_urls(&assets, urls.root()));
     // Each feed holds the full text of every statement it lists: one feed at a time, on
     // one thread, while the others render the pages.
     let feed_langs: Vec<&Lang> = jobs
@@ -315,13 +317,30 @@ pub fn render_into(
         }
     }
     if scope.is_none() {
-        // The site's own static files win over the theme's.
+        // The site's own static files win over the theme's (see `deploy`).
         for file in &corpus.static_files {
+            if file.rel == deploy::HEADERS_FILE && corpus.site.headers {
+                diagnostics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(
+                    Diagnostic::error(
+                        SourceLocation::file(&file.path),
+                        format!("the build writes `{}` (security headers and caching)", deploy::HEADERS_FILE),
+                    )
+                    .with_hint(
+                        "to publish this file instead, set `headers: false` in site.yaml; see Publishing in the README",
+                    ),
+                );
+                continue;
+            }
             copy(None, file.rel.clone(), file)?;
         }
-        let own: HashSet<&str> = corpus.static_files.iter().map(|f| f.rel.as_str()).collect();
-        for file in theme.static_files.iter().filter(|f| !own.contains(f.rel.as_str())) {
-            copy(None, file.rel.clone(), file)?;
+        for asset in &assets {
+            copy(None, asset.hashed.clone(), asset.source)?;
+            if !asset.from_site {
+                copy(None, asset.rel.to_owned(), asset.source)?;
+            }
+        }
+        if corpus.site.headers {
+            put(None, deploy::HEADERS_FILE.to_owned(), deploy::headers_file(&assets).into_bytes())?;
         }
     }
     let mut diagnostics = diagnostics.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);

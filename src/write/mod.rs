@@ -22,9 +22,11 @@
 //! link. Telling that a file is unchanged need not mean reading it: see the `manifest` module.
 //!
 //! Large files from the sources (a video in a statement folder) are never held in memory:
-//! [`Staging::copy`] streams them.
+//! [`Staging::copy`] streams them. With `precompress: true`, [`Staging::precompress`] puts a
+//! `.gz` and a `.br` beside each text file.
 
 mod compare;
+mod compress;
 mod manifest;
 pub mod stop;
 pub mod swap;
@@ -65,6 +67,8 @@ pub struct Staging {
     /// next one (nothing if its metadata could not be read). A reused staging folder's
     /// other files must go before the swap.
     put: Mutex<Vec<(String, Option<Stamp>)>>,
+    /// The text files put that are over 1 KiB: path, size and hash (see [`Staging::precompress`]).
+    compressible: Mutex<Vec<(String, u64, u128)>>,
     stop: Stop,
     method: SwapMethod,
     /// Held until the staging folder is swapped in or kept.
@@ -152,6 +156,7 @@ impl Staging {
             committed: false,
             recorded,
             put: Mutex::new(Vec::new()),
+            compressible: Mutex::new(Vec::new()),
             stop: stop.clone(),
             method,
             _lock: lock,
@@ -193,6 +198,7 @@ impl Staging {
             }
         }
         let (size, hash) = data.size_and_hash()?;
+        self.note_compressible(rel, size, hash);
         if self.reused {
             let kept = self.holds(Recorded::Staging, rel, &path, data, size, hash);
             if kept.is_some() {

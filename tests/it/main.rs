@@ -32,6 +32,7 @@ mod bad_input;
 mod build;
 mod check;
 mod commands;
+mod deploy;
 mod example_site;
 mod feeds;
 mod fixture;

@@ -278,3 +278,27 @@ fn a_page_under_another_name_is_refused_even_for_the_event_stream() {
     }
     assert_eq!(raw_status(&server, "GET / HTTP/1.0\r\n\r\n"), "HTTP/1.0 200 OK", "no Host: not from a browser");
 }
+
+#[test]
+fn an_edited_stylesheet_is_linked_under_its_new_name_at_once() {
+    let site = Fixture::base();
+    let server = Server::start(&site, 0);
+    let linked = |server: &Server| {
+        let page = server.get("en/statements/sample/").2;
+        let start = page.find("<link rel=\"stylesheet\" href=\"").expect("a stylesheet") + 29;
+        page[start..].split('"').next().unwrap_or_default().to_owned()
+    };
+    let first = linked(&server);
+    assert_eq!(server.get(first.trim_start_matches('/')).1, "text/css; charset=utf-8");
+    let css = site.root().join("themes/default/static/style.css");
+    std::fs::create_dir_all(css.parent().expect("a folder")).expect("themes folder");
+    std::fs::write(&css, "body { color: #222; }\n").expect("write the stylesheet");
+    let started = Instant::now();
+    while linked(&server) == first && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = linked(&server);
+    assert_ne!(second, first, "the page still links the old stylesheet");
+    assert_eq!(server.get(second.trim_start_matches('/')).2, "body { color: #222; }\n");
+    assert_eq!(server.get(first.trim_start_matches('/')).0, 404, "the old name is gone");
+}

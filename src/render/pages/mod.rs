@@ -106,7 +106,13 @@ pub type Files = Vec<(String, Vec<u8>)>;
 
 impl<'a> Renderer<'a> {
     /// Prepares what jobs share (one collator per language).
-    pub fn new(theme: &'a Theme, urls: &'a Urls, plan: &'a Plan<'a>, options: &'a RenderOptions) -> Self {
+    pub fn new(
+        theme: &'a Theme,
+        urls: &'a Urls,
+        plan: &'a Plan<'a>,
+        options: &'a RenderOptions,
+        assets: BTreeMap<String, String>,
+    ) -> Self {
         let corpus = plan.corpus;
         let orders = corpus.site.languages.iter().map(|l| (l.clone(), NameOrder::new(l))).collect();
         let mut shared = Self {
@@ -124,8 +130,10 @@ impl<'a> Renderer<'a> {
             .languages
             .iter()
             .map(|l| {
-                let values =
-                    (tera::Value::from_serializable(&theme.i18n[l]), tera::Value::from_serializable(&shared.site(l)));
+                let values = (
+                    tera::Value::from_serializable(&theme.i18n[l]),
+                    tera::Value::from_serializable(&shared.site(l, &assets)),
+                );
                 (l.clone(), values)
             })
             .collect();
@@ -274,7 +282,7 @@ impl<'a> Renderer<'a> {
         &self.theme.i18n[lang]
     }
 
-    fn site(&self, lang: &Lang) -> Value {
+    fn site(&self, lang: &Lang, assets: &BTreeMap<String, String>) -> Value {
         let site = &self.corpus.site;
         json!({
             "title": site.title.get(lang),
@@ -284,6 +292,7 @@ impl<'a> Renderer<'a> {
             "directory": self.urls.path(&Urls::directory(lang)),
             "topics": self.urls.path(&Urls::topics(lang)),
             "press_contact": site.press_contact,
+            "assets": assets,
         })
     }
 
