@@ -7,6 +7,7 @@
 mod archive;
 mod directory;
 mod feed_job;
+mod search;
 mod statement;
 
 use std::collections::BTreeMap;
@@ -217,7 +218,8 @@ impl<'a> Renderer<'a> {
         Diagnostic::error(at, format!("the template failed while rendering {page}: {message}"))
     }
 
-    /// Renders one job to its output files (the feeds have [`Renderer::feeds`]).
+    /// Renders one job to its output files (the feeds have [`Renderer::feeds`], the search
+    /// index [`Renderer::search_records`]).
     pub fn render(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
         match job {
             Job::Sitemap => Ok(sitemap::files(self.plan, self.urls)),
@@ -244,7 +246,8 @@ impl<'a> Renderer<'a> {
             Job::Topics(lang) => ("topics.html", *lang, self.topics(lang)),
             Job::Topic(lang, tag, n) => ("topic.html", *lang, self.topic(lang, tag, *n)),
             Job::Year(lang, year, n) => ("year.html", *lang, self.year(lang, *year, *n)),
-            Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) => {
+            Job::Search(lang) => ("search.html", *lang, self.search_page(lang)),
+            Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) | Job::SearchIndex => {
                 unreachable!("feeds() and render() handle the jobs that are not pages")
             }
         };
@@ -282,6 +285,7 @@ impl<'a> Renderer<'a> {
             "home": self.urls.path(&Urls::home(lang)),
             "directory": self.urls.path(&Urls::directory(lang)),
             "topics": self.urls.path(&Urls::topics(lang)),
+            "search": self.urls.path(&Urls::search(lang)),
             "press_contact": site.press_contact,
         })
     }
