@@ -40,5 +40,6 @@ mod languages;
 mod newsroom;
 mod output_safety;
 mod readers;
+mod search;
 mod serve;
 mod snapshots;
