@@ -104,12 +104,12 @@ pub fn key(records: &[Record]) -> u128 {
 /// files (a test checks it against `pagefind-entry.json`, so an upgrade changes the key).
 const PAGEFIND_VERSION: &str = "1.6.0";
 
-/// The search files of `records` (paths relative to the output root), and whether they
-/// were indexed or kept. `kept` reads a file of the output being replaced, if any.
-pub fn files(
-    records: Vec<Record>,
-    kept: &dyn Fn(&str) -> Option<Vec<u8>>,
-) -> Result<(Vec<(String, Vec<u8>)>, Indexing), Error> {
+/// Files by path relative to the output root, with their bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// The search files of `records`, and whether they were indexed or kept. `kept` reads a
+/// file of the output being replaced, if any.
+pub fn files(records: Vec<Record>, kept: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<(Files, Indexing), Error> {
     let key = key(&records);
     if let Some(files) = kept_files(key, kept) {
         return Ok((files, Indexing::Kept));
@@ -121,7 +121,7 @@ pub fn files(
 
 /// The files of the kept index, if its key is `key` and each file still holds the bytes
 /// its line says.
-fn kept_files(key: u128, kept: &dyn Fn(&str) -> Option<Vec<u8>>) -> Option<Vec<(String, Vec<u8>)>> {
+fn kept_files(key: u128, kept: &dyn Fn(&str) -> Option<Vec<u8>>) -> Option<Files> {
     let listing = kept(KEY_FILE)?;
     let text = std::str::from_utf8(&listing).ok()?;
     let mut lines = text.lines();
@@ -151,7 +151,7 @@ fn key_file(key: u128, files: &[(String, Vec<u8>)]) -> String {
 }
 
 /// Indexes `records` with Pagefind: its files for the browser, under [`FOLDER`].
-fn index(records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>, Error> {
+fn index(records: Vec<Record>) -> Result<Files, Error> {
     let failed = |e: String| Error::io(FOLDER, std::io::Error::other(format!("search index: {e}")));
     let runtime = tokio::runtime::Builder::new_current_thread().build().map_err(|e| Error::io(FOLDER, e))?;
     let produced = runtime.block_on(async {
@@ -166,7 +166,7 @@ fn index(records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>, Error> {
         }
         index.get_files().await.map_err(|e| format!("{e:#}"))
     });
-    let mut files: Vec<(String, Vec<u8>)> = produced
+    let mut files: Files = produced
         .map_err(failed)?
         .into_iter()
         .filter_map(|f| {
