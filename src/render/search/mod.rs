@@ -8,17 +8,25 @@
 //! "denunciar" finds "denuncian"), and the browser loads only the index of the page's
 //! language, in small chunks.
 //!
-//! Indexing is the costliest part of a build; it is skipped when nothing indexed changed.
-//! The records are hashed, with Pagefind's version, into a key written with the index
-//! ([`KEY_FILE`]); when the output being replaced holds an index with the same key, and
-//! every one of its files still has the bytes listed there, those files are put again
-//! as they are (the writer then links them from the current output rather than writing).
+//! Each language is indexed on its own, all of them at once on the render threads, and
+//! their entries are merged into the one `pagefind-entry.json` the browser reads.
+//!
+//! Indexing is the costliest part of a build; a language's index is made again only when
+//! one of its records changed. Each language's records are hashed, with Pagefind's
+//! version, into a key written with the index ([`KEY_FILE`], see the `kept` module); when
+//! the output being replaced holds that language's index with the same key, and each of
+//! its files still has the bytes listed there, those files are put again as they are (the
+//! writer then links them from the current output rather than writing them).
 
+mod kept;
 pub mod text;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
+use rayon::prelude::*;
+use serde_json::Value;
+
+use self::kept::{Kept, Language};
 use crate::error::Error;
 
 /// The folder of the search files in the output.
@@ -28,7 +36,13 @@ pub const FOLDER: &str = "pagefind/";
 pub const KEY_FILE: &str = "pagefind/undersigned-index.txt";
 
 /// The first line of [`KEY_FILE`]: its format.
-const KEY_HEADER: &str = "undersigned search index 1";
+const KEY_HEADER: &str = "undersigned search index 2";
+
+/// Pagefind's files that are the same for every language and index: its code.
+const SHARED: [&str; 3] = ["pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind"];
+
+/// The file that lists the languages for the browser.
+const ENTRY: &str = "pagefind/pagefind-entry.json";
 
 /// Pagefind's own files that the search page does not load: its ready-made interfaces
 /// and the highlighter. A theme that wants them can ship them as static files.
@@ -63,7 +77,7 @@ pub struct Record {
 /// Whether an index was made or the kept one was reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Indexing {
-    /// Pagefind indexed the records.
+    /// Pagefind indexed the records of at least one language.
     Indexed,
     /// No record changed: the previous output's index was put again.
     Kept,
@@ -110,44 +124,83 @@ pub type Files = Vec<(String, Vec<u8>)>;
 /// The search files of `records`, and whether they were indexed or kept. `kept` reads a
 /// file of the output being replaced, if any.
 pub fn files(records: Vec<Record>, kept: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<(Files, Indexing), Error> {
-    let key = key(&records);
-    if let Some(files) = kept_files(key, kept) {
-        return Ok((files, Indexing::Kept));
+    let mut by_lang: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    for record in records {
+        by_lang.entry(record.lang.clone()).or_default().push(record);
     }
-    let mut files = index(records)?;
-    files.push((KEY_FILE.to_owned(), key_file(key, &files).into_bytes()));
-    Ok((files, Indexing::Indexed))
+    let previous = Kept::read(kept);
+    let mut languages: Vec<Language> = Vec::new();
+    let mut stale: Vec<(String, u128, Vec<Record>)> = Vec::new();
+    for (lang, records) in by_lang {
+        let key = key(&records);
+        match previous.as_ref().and_then(|p| p.language(&lang, key, kept)) {
+            Some(language) => languages.push(language),
+            None => stale.push((lang, key, records)),
+        }
+    }
+    let indexing = if stale.is_empty() { Indexing::Kept } else { Indexing::Indexed };
+    // The stale languages, at once; with none, an empty index still gives Pagefind's code
+    // unless the kept one is intact.
+    let kept_shared = previous.as_ref().filter(|_| stale.is_empty()).and_then(|p| p.shared(kept));
+    if kept_shared.is_none() && stale.is_empty() {
+        stale.push((String::new(), 0, Vec::new()));
+    }
+    let made: Vec<Result<(Language, Files), Error>> =
+        stale.into_par_iter().map(|(lang, key, records)| index_language(lang, key, records)).collect();
+    let mut shared = kept_shared.unwrap_or_default();
+    for result in made {
+        let (language, files) = result?;
+        if shared.is_empty() {
+            shared = files;
+        }
+        if !language.lang.is_empty() {
+            languages.push(language);
+        }
+    }
+    languages.sort_by(|a, b| a.lang.cmp(&b.lang));
+    let entry = merged_entry(&shared, &languages);
+    let mut files: Files = shared.into_iter().filter(|(path, _)| path != ENTRY).collect();
+    files.push((ENTRY.to_owned(), entry.into_bytes()));
+    let listing = kept::listing(&files, &languages);
+    for language in languages {
+        files.extend(language.files);
+    }
+    files.push((KEY_FILE.to_owned(), listing.into_bytes()));
+    Ok((files, indexing))
 }
 
-/// The files of the kept index, if its key is `key` and each file still holds the bytes
-/// its line says.
-fn kept_files(key: u128, kept: &dyn Fn(&str) -> Option<Vec<u8>>) -> Option<Files> {
-    let listing = kept(KEY_FILE)?;
-    let text = std::str::from_utf8(&listing).ok()?;
-    let mut lines = text.lines();
-    (lines.next()? == KEY_HEADER).then_some(())?;
-    (u128::from_str_radix(lines.next()?.strip_prefix("key\t")?, 16).ok()? == key).then_some(())?;
-    let mut files = Vec::new();
-    for line in lines {
-        let (hash, path) = line.split_once('\t')?;
-        let hash = u128::from_str_radix(hash, 16).ok()?;
-        // Only files of the index: a listing cannot bring in any other file.
-        (path.starts_with(FOLDER) && !path.contains("..") && path != KEY_FILE).then_some(())?;
-        let bytes = kept(path)?;
-        (xxhash_rust::xxh3::xxh3_128(&bytes) == hash).then_some(())?;
-        files.push((path.to_owned(), bytes));
-    }
-    files.push((KEY_FILE.to_owned(), listing));
-    Some(files)
+/// Indexes one language: its entry and files, and Pagefind's shared files (its code and
+/// its own `pagefind-entry.json`). An empty `lang` indexes nothing, for the shared files.
+fn index_language(lang: String, key: u128, records: Vec<Record>) -> Result<(Language, Files), Error> {
+    let files = index(records)?;
+    let entry: Value = files
+        .iter()
+        .find(|(path, _)| path == ENTRY)
+        .and_then(|(_, bytes)| serde_json::from_slice(bytes).ok())
+        .unwrap_or(Value::Null);
+    // A language whose records hold no word has no entry, and no index.
+    let own = entry.get("languages").and_then(|l| l.get(&lang)).cloned();
+    let (shared, own_files): (Files, Files) = files
+        .into_iter()
+        .partition(|(path, _)| path == ENTRY || SHARED.iter().any(|name| path.strip_prefix(FOLDER) == Some(*name)));
+    let files = if own.is_some() { own_files } else { Vec::new() };
+    Ok((Language { lang, key, entry: own, files }, shared))
 }
 
-/// [`KEY_FILE`]'s content: the header, the key, then each file's hash and path.
-fn key_file(key: u128, files: &[(String, Vec<u8>)]) -> String {
-    let mut text = format!("{KEY_HEADER}\nkey\t{key:032x}\n");
-    for (path, bytes) in files {
-        let _ = writeln!(text, "{:032x}\t{path}", xxhash_rust::xxh3::xxh3_128(bytes));
+/// `pagefind-entry.json` of every language: Pagefind's own (from `shared`), its languages
+/// replaced by each language's entry.
+fn merged_entry(shared: &Files, languages: &[Language]) -> String {
+    let mut entry: Value = shared
+        .iter()
+        .find(|(path, _)| path == ENTRY)
+        .and_then(|(_, bytes)| serde_json::from_slice(bytes).ok())
+        .unwrap_or_else(|| serde_json::json!({ "version": PAGEFIND_VERSION }));
+    let list: serde_json::Map<String, Value> =
+        languages.iter().filter_map(|l| Some((l.lang.clone(), l.entry.clone()?))).collect();
+    if let Some(map) = entry.as_object_mut() {
+        map.insert("languages".to_owned(), Value::Object(list));
     }
-    text
+    entry.to_string()
 }
 
 /// Indexes `records` with Pagefind: its files for the browser, under [`FOLDER`].

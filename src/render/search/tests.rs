@@ -102,7 +102,25 @@ fn an_unchanged_index_is_kept_and_a_changed_one_is_made_again() {
 
     let mut changed = records();
     changed[0].content.push_str(" Y exigen su retiro.");
-    assert_eq!(files(changed, &kept).unwrap().1, Indexing::Indexed);
+    let (redone, how) = files(changed, &kept).unwrap();
+    assert_eq!(how, Indexing::Indexed);
+    // Only Spanish was indexed again: every other language's lines are the same.
+    let lines = |files: &Files, lang: &str| -> Vec<String> {
+        let listing = &files.iter().find(|(p, _)| p == KEY_FILE).unwrap().1;
+        let prefix = [format!("lang\t{lang}\t"), format!("file\t{lang}\t")];
+        String::from_utf8_lossy(listing)
+            .lines()
+            .filter(|l| prefix.iter().any(|p| l.starts_with(p)))
+            .map(str::to_owned)
+            .collect()
+    };
+    for lang in ["en", "fr", "pt", "ar"] {
+        assert_eq!(lines(&first, lang), lines(&redone, lang), "{lang}");
+        assert!(!lines(&first, lang).is_empty());
+    }
+    assert_ne!(lines(&first, "es"), lines(&redone, "es"));
+    let entry = |files: &Files| files.iter().find(|(p, _)| p == ENTRY).unwrap().1.clone();
+    assert_ne!(entry(&first), entry(&redone));
     let mut refiltered = records();
     refiltered[1].filters.insert("topic".to_owned(), vec!["Mexico".to_owned()]);
     assert_eq!(files(refiltered, &kept).unwrap().1, Indexing::Indexed);
