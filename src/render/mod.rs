@@ -302,9 +302,14 @@ pub fn render_into(
     // The search index goes on the feeds' thread, after them: both read every statement's
     // text, and neither is a page anybody waits for in a preview.
     let write_feeds = || {
+        let mut timer = crate::StageTimer::from_env();
         feed_langs.iter().try_for_each(|lang| ctx.feeds(lang, &mut |path, bytes| put(None, path, bytes)))?;
+        timer.lap("feeds");
         if sink.wants_search() && jobs.iter().any(|job| matches!(job, Job::SearchIndex)) {
-            let (files, how) = search::files(ctx.search_records(), &|path| sink.kept(path))?;
+            let mut timer = crate::StageTimer::from_env();
+            let records = ctx.search_records();
+            timer.lap("search: text");
+            let (files, how) = search::files(records, &|path| sink.kept(path))?;
             *indexing.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(how);
             files.into_iter().try_for_each(|(path, bytes)| put(None, path, bytes))?;
         }

@@ -172,7 +172,7 @@ pub fn files(records: Vec<Record>, kept: &dyn Fn(&str) -> Option<Vec<u8>>) -> Re
 /// Indexes one language: its entry and files, and Pagefind's shared files (its code and
 /// its own `pagefind-entry.json`). An empty `lang` indexes nothing, for the shared files.
 fn index_language(lang: String, key: u128, records: Vec<Record>) -> Result<(Language, Files), Error> {
-    let files = index(records)?;
+    let files = index(&lang, records)?;
     let entry: Value = files
         .iter()
         .find(|(path, _)| path == ENTRY)
@@ -203,21 +203,26 @@ fn merged_entry(shared: &Files, languages: &[Language]) -> String {
     entry.to_string()
 }
 
-/// Indexes `records` with Pagefind: its files for the browser, under [`FOLDER`].
-fn index(records: Vec<Record>) -> Result<Files, Error> {
+/// Indexes `records` (of `lang`) with Pagefind: its files for the browser, under [`FOLDER`].
+fn index(lang: &str, records: Vec<Record>) -> Result<Files, Error> {
     let failed = |e: String| Error::io(FOLDER, std::io::Error::other(format!("search index: {e}")));
     let runtime = tokio::runtime::Builder::new_current_thread().build().map_err(|e| Error::io(FOLDER, e))?;
     let produced = runtime.block_on(async {
         let config =
             pagefind::options::PagefindServiceConfig::builder().keep_index_url(false).write_playground(false).build();
         let mut index = pagefind::api::PagefindIndex::new(Some(config)).map_err(|e| format!("{e:#}"))?;
+        let mut timer = crate::StageTimer::from_env();
         for r in records {
             index
                 .add_custom_record(r.url, r.content, r.lang, Some(r.meta), Some(r.filters), Some(r.sort))
                 .await
                 .map_err(|e| format!("{e:#}"))?;
         }
-        index.get_files().await.map_err(|e| format!("{e:#}"))
+        timer.lap(&format!("search {lang}: records"));
+        // Builds the index (do not call `build_indexes` first: this builds it again).
+        let files = index.get_files().await.map_err(|e| format!("{e:#}"));
+        timer.lap(&format!("search {lang}: index"));
+        files
     });
     let mut files: Files = produced
         .map_err(failed)?
