@@ -77,6 +77,8 @@ pub struct Report {
     pub files: usize,
     /// Languages of the site.
     pub languages: usize,
+    /// Whether the search index was made or kept from the previous output.
+    pub search: Option<render::search::Indexing>,
     /// Warnings, which do not fail the build.
     pub warnings: Diagnostics,
 }
@@ -126,6 +128,18 @@ impl render::Sink for BuildSink<'_> {
         drop(bytes);
         self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, page);
         Ok(())
+    }
+
+    fn kept(&self, path: &str) -> Option<Vec<u8>> {
+        // The output this build replaces; a file changed there by hand fails the index's
+        // own check of its bytes (see `render::search`).
+        let from = self.staging?.out_dir().join(path);
+        std::fs::symlink_metadata(&from).ok().filter(std::fs::Metadata::is_file)?;
+        std::fs::read(from).ok()
+    }
+
+    fn wants_search(&self) -> bool {
+        self.staging.is_some()
     }
 
     fn copy(&self, owner: Option<&str>, path: String, file: &load::BinaryFile) -> Result<()> {
@@ -185,7 +199,14 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Repor
             return Err(Error::Content(warnings));
         }
     }
-    Ok(Report { pages: counts.pages, files: counts.files, languages: corpus.site.languages.len(), warnings })
+    timer.note(&format!("search index {:?}", counts.search));
+    Ok(Report {
+        pages: counts.pages,
+        files: counts.files,
+        languages: corpus.site.languages.len(),
+        search: counts.search,
+        warnings,
+    })
 }
 
 /// `undersigned build`: renders the site into a staging folder and swaps it into the

@@ -10,13 +10,17 @@
 // 2. axe-core in Debian's Chromium (/usr/bin/chromium, driven by playwright-core) on every
 //    page type in both languages at phone (375x812) and desktop (1280x900) widths: one check
 //    per page x width. SITE_DIR is served by a small HTTP server on 127.0.0.1.
-// 3. Screenshots of the English seed statement (phone, desktop, print, dark) into
+// 3. Search: on each language's search page, a query typed and sent finds a known
+//    statement (Spanish by another form of the word: the index is stemmed), then axe-core
+//    runs on the page with its results shown, at both widths. `--search=PAGE|QUERY|URL`
+//    arguments (any number) replace the example site's searches.
+// 4. Screenshots of the English seed statement (phone, desktop, print, dark) into
 //    SCREENSHOT_DIR, and that page's weight (HTML + CSS bytes, uncompressed).
-// 4. The site's own `_headers` (Content-Security-Policy and the rest), sent by the server with
+// 5. The site's own `_headers` (Content-Security-Policy and the rest), sent by the server with
 //    every answer as Netlify or Cloudflare Pages would: every page of step 2 is loaded under
 //    it, and any violation the browser reports fails the page (axe itself, injected into the
 //    page, runs with the policy bypassed).
-// 5. A closing line `browser-checks: N passed, M failed`; exit status 1 if any check failed.
+// 6. A closing line `browser-checks: N passed, M failed`; exit status 1 if any check failed.
 //
 // Install the dependencies with scripts/install-browser-deps.
 
@@ -58,8 +62,16 @@ let PAGES = [
   '/en/about/',
   '/es/acerca/',
   '/404.html',
+  '/en/search/',
+  '/es/buscar/',
 ];
 let SEED_STATEMENT = '/en/statements/national-guard-migration-enforcement/';
+// Search page, query, a statement the results must link to.
+let SEARCHES = [
+  // "denunciar" is in no statement: "denuncian" and "Denunciamos" are, with the same stem.
+  ['/es/buscar/', 'denunciar', '/es/declaraciones/guardia-nacional-control-migratorio/'],
+  ['/en/search/', 'urging deployment', '/en/statements/national-guard-migration-enforcement/'],
+];
 const NAV_TIMEOUT_MS = 20_000;
 
 const CONTENT_TYPES = {
@@ -89,7 +101,7 @@ let failed = 0;
 const record = (ok) => (ok ? passed++ : failed++);
 
 function usage() {
-  console.error('usage: node scripts/browser/check.mjs SITE_DIR SCREENSHOT_DIR [STATEMENT_PATH OTHER_PATH...]');
+  console.error('usage: node scripts/browser/check.mjs SITE_DIR SCREENSHOT_DIR [STATEMENT_PATH OTHER_PATH...] [--search=PAGE|QUERY|URL...]');
   process.exit(2);
 }
 
@@ -269,7 +281,61 @@ async function checkAxe(browser, base) {
   return violations;
 }
 
-// --- 4. the site's Content-Security-Policy -------------------------------------------------
+// --- 3b. search -------------------------------------------------------------------------------
+
+async function axeViolations(page, where) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    AXE_TAGS,
+  );
+  for (const v of result.violations) {
+    console.log(`${where}: ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})`);
+    for (const n of v.nodes) console.log(`    ${n.target.join(' ')}`);
+  }
+  return result.violations.length;
+}
+
+async function checkSearch(browser, base) {
+  console.log(`\n== search: ${SEARCHES.length} queries x ${WIDTHS.length} widths, axe with the results shown`);
+  let failures = 0;
+  for (const w of WIDTHS) {
+    const context = await browser.newContext({ viewport: { width: w.width, height: w.height } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(NAV_TIMEOUT_MS);
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    for (const [path, query, expected] of SEARCHES) {
+      const where = `${path} "${query}" @ ${w.name}`;
+      errors.length = 0;
+      try {
+        await page.goto(base + path, { waitUntil: 'load' });
+        // The form is shown by the script: typed in and sent from the keyboard.
+        await page.locator('#search-q').fill(query);
+        await page.locator('#search-q').press('Enter');
+        await page.locator(`#search-results a[href="${expected}"]`).waitFor({ state: 'visible' });
+        const status = (await page.locator('#search-status').textContent()).trim();
+        const count = await page.locator('#search-results > li').count();
+        const excerpt = await page.locator('#search-results .excerpt mark').count();
+        const violations = await axeViolations(page, where);
+        const ok = violations === 0 && status !== '' && count > 0 && excerpt > 0 && errors.length === 0;
+        console.log(`${where}: ${count} result(s), "${status}", ${excerpt} highlight(s), ${violations} axe violation(s)${errors.length ? `, errors: ${errors.join('; ')}` : ''}`);
+        record(ok);
+        if (!ok) failures++;
+      } catch (e) {
+        console.log(`${where}: ${e.message.split('\n')[0]}${errors.length ? ` (page errors: ${errors.join('; ')})` : ''}`);
+        record(false);
+        failures++;
+      }
+    }
+    await context.close();
+  }
+  return failures;
+}
+
+
+// --- 5. the site's Content-Security-Policy -------------------------------------------------
 
 async function checkPolicy(browser, base, rules) {
   console.log(`\n== the headers of _headers, Content-Security-Policy enforced: ${PAGES.length} pages`);
@@ -299,7 +365,7 @@ async function checkPolicy(browser, base, rules) {
   await context.close();
 }
 
-// --- 5. screenshots and page weight ----------------------------------------------------------
+// --- 4. screenshots and page weight ----------------------------------------------------------
 
 async function screenshots(browser, base, shotDir) {
   console.log(`\n== screenshots of ${SEED_STATEMENT} -> ${shotDir}`);
@@ -346,7 +412,11 @@ async function screenshots(browser, base, shotDir) {
 // --- main ------------------------------------------------------------------------------------
 
 async function main() {
-  const [siteArg, shotArg, ...pages] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const searches = args.filter((a) => a.startsWith('--search=')).map((a) => a.slice('--search='.length).split('|'));
+  if (searches.some((s) => s.length !== 3)) usage();
+  if (searches.length > 0) SEARCHES = searches;
+  const [siteArg, shotArg, ...pages] = args.filter((a) => !a.startsWith('--search='));
   if (!siteArg || !shotArg) usage();
   if (pages.length > 0) {
     PAGES = pages;
@@ -367,9 +437,11 @@ async function main() {
   const base = `http://127.0.0.1:${server.address().port}`;
   let browser;
   let axeViolations = 0;
+  let searchFailures = 0;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
     axeViolations = await checkAxe(browser, base);
+    searchFailures = await checkSearch(browser, base);
     await checkPolicy(browser, base, rules);
     try {
       await screenshots(browser, base, shotDir);
@@ -385,7 +457,7 @@ async function main() {
     server.close();
   }
 
-  console.log(`\nvnu errors: ${vnuErrors}; axe violations: ${axeViolations}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`\nvnu errors: ${vnuErrors}; axe violations: ${axeViolations}; failed searches: ${searchFailures}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`browser-checks: ${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }

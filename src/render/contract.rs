@@ -10,7 +10,8 @@ pub const COMMON: &[(&str, &str)] = &[
     (
         "site",
         "`title`, `description`, `root` (path of the site root), `home` (this language's index), \
-         `directory` (the signer directory), `topics` (this language's index of topics), `press_contact` (`name`, `email`, `phone`, or null), \
+         `directory` (the signer directory), `topics` (this language's index of topics), `search` (this language's \
+         search page), `press_contact` (`name`, `email`, `phone`, or null), \
          `assets` (each file of the theme's `static/` by name → the address of its copy whose name carries its hash, \
          cached for a year: `site.assets[\"style.css\"]` is `/style.3f2a9c1b.css`)",
     ),
@@ -122,6 +123,19 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
             ("years", "every year of the archive, newest first: list of `year`, `url`, `count`, `current`"),
             ("statements", "this page's statements, newest first: the rows of `index.html`'s `statements`"),
             ("pagination", "as in `topic.html`"),
+        ],
+    ),
+    (
+        "search.html",
+        &[
+            (
+                "search",
+                "`bundle` (the URL of Pagefind's `pagefind.js`), `script` (the URL of the theme's `search.js`), \
+                 `results` (the plural forms of `t.count_results` as JSON, for the script), `filters` (list of \
+                 `name`: `topic`, `year`, `kind` or `country`, `label`, `values`: every value the index holds \
+                 in this language)",
+            ),
+            ("years", "every year of the archive, newest first, for readers without JavaScript: as in `year.html`"),
         ],
     ),
     (

@@ -250,6 +250,15 @@ impl I18n {
         }
     }
 
+    /// A counted phrase's forms as JSON (`{"one": "…", "other": "…"}`), for a script that
+    /// picks one with the browser's plural rules; `{}` if the theme has no such phrase.
+    pub fn plural_json(&self, key: &str) -> String {
+        match self.entries.get(key) {
+            Some(Entry::Plural(p)) => serde_json::to_string(p).unwrap_or_else(|_| "{}".to_owned()),
+            _ => "{}".to_owned(),
+        }
+    }
+
     /// A counted phrase: "1 organisation", "3 organisations".
     pub fn count(&self, key: &str, n: usize) -> String {
         match self.entries.get(key) {

@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod i18n;
 mod pages;
 pub mod plan;
+pub mod search;
 mod sitemap;
 pub mod theme;
 pub mod urls;
@@ -127,6 +128,19 @@ pub trait Sink: Sync {
         let bytes = file.read().map_err(|e| Error::io(&file.path, e))?;
         self.put(owner, path, bytes)
     }
+
+    /// The bytes of the file at `path` in the output this render replaces, if the sink
+    /// knows one: the search index is reused from it when no record changed (see
+    /// [`search`]). By default, none.
+    fn kept(&self, path: &str) -> Option<Vec<u8>> {
+        let _ = path;
+        None
+    }
+
+    /// Whether to make the search index at all (`check`, which writes nothing, does not).
+    fn wants_search(&self) -> bool {
+        true
+    }
 }
 
 /// Who makes an output file: every path of the output has exactly one.
@@ -208,6 +222,8 @@ pub struct Counts {
     pub pages: usize,
     /// All files.
     pub files: usize,
+    /// Whether the search index was made or kept; `None` if this render did not cover it.
+    pub search: Option<search::Indexing>,
 }
 
 /// Renders the site, or with `scope` part of it, handing every file to `sink`. Every
@@ -255,9 +271,10 @@ pub fn render_into(
         (None, _) => true,
         (Some(Scope::Statement { id, .. }), Job::Statement(s, _)) => s.id == id,
         (Some(Scope::Statement { signers, listings, .. }), Job::Signer(s, _)) => listings && signers.contains(&s.id),
+        // The search page lists every topic, year and signer country among its filters.
         (
             Some(Scope::Statement { listings, .. }),
-            Job::Index(_) | Job::Directory(_) | Job::Country(..) | Job::Topics(_),
+            Job::Index(_) | Job::Directory(_) | Job::Country(..) | Job::Topics(_) | Job::Search(_),
         ) => listings,
         (Some(Scope::Statement { listings, years, .. }), Job::Year(_, year, _)) => listings && years.contains(year),
         // A topic's feeds too: its page links them, and a new topic has none yet.
@@ -266,7 +283,10 @@ pub fn render_into(
         }
         // The chooser, the 404 and the pages do not show statements.
         (Some(Scope::Statement { .. }), _) => false,
-        (Some(Scope::Deferred), job) => matches!(job, Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..)),
+        // The search index too: `serve` makes it once edits pause, not at every keystroke.
+        (Some(Scope::Deferred), job) => {
+            matches!(job, Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) | Job::SearchIndex)
+        }
     });
     let assets = deploy::theme_assets(&theme.static_files, &corpus.static_files)?;
     let ctx = pages::Renderer::new(theme, &urls, &plan, options, deploy::asset_urls(&assets, urls.root()));
@@ -279,9 +299,24 @@ pub fn render_into(
             _ => None,
         })
         .collect();
-    let page_jobs: Vec<&Job<'_>> = jobs.iter().filter(|job| !matches!(job, Job::Feeds(_))).collect();
-    let write_feeds =
-        || feed_langs.iter().try_for_each(|lang| ctx.feeds(lang, &mut |path, bytes| put(None, path, bytes)));
+    let page_jobs: Vec<&Job<'_>> = jobs.iter().filter(|job| !matches!(job, Job::Feeds(_) | Job::SearchIndex)).collect();
+    let indexing = Mutex::new(None);
+    // The search index goes on the feeds' thread, after them: both read every statement's
+    // text, and neither is a page anybody waits for in a preview.
+    let write_feeds = || {
+        let mut timer = crate::StageTimer::from_env();
+        feed_langs.iter().try_for_each(|lang| ctx.feeds(lang, &mut |path, bytes| put(None, path, bytes)))?;
+        timer.lap("feeds");
+        if sink.wants_search() && jobs.iter().any(|job| matches!(job, Job::SearchIndex)) {
+            let mut timer = crate::StageTimer::from_env();
+            let records = ctx.search_records();
+            timer.lap("search: text");
+            let (files, how) = search::files(records, &|path| sink.kept(path))?;
+            *indexing.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(how);
+            files.into_iter().try_for_each(|(path, bytes)| put(None, path, bytes))?;
+        }
+        Ok(())
+    };
     let render_pages = || {
         page_jobs.par_iter().try_for_each(|job| {
             let owner = match job {
@@ -348,20 +383,29 @@ pub fn render_into(
     if diagnostics.has_errors() {
         return Err(Error::Content(diagnostics));
     }
-    Ok(Counts { pages: pages.into_inner(), files: files.into_inner() })
+    let search = indexing.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok(Counts { pages: pages.into_inner(), files: files.into_inner(), search })
 }
 
-/// Gathers a render into memory, for [`render_with`]: owner, path and bytes of each file.
+/// Gathers a render into memory, for [`render_with`]: owner, path and bytes of each file;
+/// `previous` is the site it replaces, whose search index may be kept.
 #[derive(Default)]
-struct Collect(Mutex<Vec<Owned>>);
+struct Collect<'a> {
+    files: Mutex<Vec<Owned>>,
+    previous: Option<&'a Site>,
+}
 
 type Owned = (Option<String>, String, Vec<u8>);
 
-impl Sink for Collect {
+impl Sink for Collect<'_> {
     fn put(&self, owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<(), Error> {
-        let mut files = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut files = self.files.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         files.push((owner.map(str::to_owned), path, bytes));
         Ok(())
+    }
+
+    fn kept(&self, path: &str) -> Option<Vec<u8>> {
+        self.previous?.files.get(path).map(|bytes| bytes.to_vec())
     }
 }
 
@@ -373,7 +417,19 @@ pub fn render_with(
     options: &RenderOptions,
     reuse: Option<Reuse<'_>>,
 ) -> Result<Site, Diagnostics> {
-    let collected = Collect::default();
+    render_keeping(corpus, theme, options, reuse, reuse.map(|r| r.previous))
+}
+
+/// [`render_with`]; a full render (`reuse` `None`) keeps the search index of `previous`
+/// if no record changed (`serve` after an edit of the theme or the settings).
+pub fn render_keeping(
+    corpus: &Corpus,
+    theme: &Theme,
+    options: &RenderOptions,
+    reuse: Option<Reuse<'_>>,
+    previous: Option<&Site>,
+) -> Result<Site, Diagnostics> {
+    let collected = Collect { files: Mutex::default(), previous };
     render_into(corpus, theme, options, reuse.map(|r| r.scope), &collected).map_err(|e| match e {
         Error::Content(d) => d,
         // Collecting in memory cannot fail.
@@ -408,11 +464,12 @@ pub fn render_with(
             }
         }
         if let Scope::Deferred = reuse.scope {
-            // A topic that lost its last statement loses its feeds.
-            site.files.retain(|path, _| !is_topic_feed(path));
+            // A topic that lost its last statement loses its feeds; the search index is
+            // made again, and its files are named by their content.
+            site.files.retain(|path, _| !is_topic_feed(path) && !path.starts_with(search::FOLDER));
         }
     }
-    for (owner, path, bytes) in collected.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+    for (owner, path, bytes) in collected.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
         if let Some(id) = owner {
             site.by_statement.entry(id).or_default().push(path.clone());
         }

@@ -83,6 +83,10 @@ pub enum Job<'a> {
     TopicFeeds(&'a Lang, &'a str),
     /// Page `n` (from 1) of a year of the archive in one language.
     Year(&'a Lang, i16, usize),
+    /// The search page of one language.
+    Search(&'a Lang),
+    /// The search index of every language (Pagefind's files under `pagefind/`).
+    SearchIndex,
 }
 
 impl<'a> Plan<'a> {
@@ -161,9 +165,10 @@ impl<'a> Plan<'a> {
     /// Everything to render.
     pub fn jobs(&self, with_signers: bool) -> Vec<Job<'a>> {
         let corpus = self.corpus;
-        let mut jobs = vec![Job::Chooser, Job::NotFound, Job::Sitemap];
+        let mut jobs = vec![Job::Chooser, Job::NotFound, Job::Sitemap, Job::SearchIndex];
         for lang in &corpus.site.languages {
             jobs.push(Job::Index(lang));
+            jobs.push(Job::Search(lang));
             jobs.push(Job::Feeds(lang));
             for (i, page) in corpus.pages.iter().enumerate() {
                 // A page at a reserved slug is an error (see `check_paths`), not a second
@@ -219,7 +224,8 @@ impl<'a> Plan<'a> {
             Job::Topics(lang) => Urls::topics(lang),
             Job::Topic(lang, tag, n) => Urls::paged(&Urls::topic(lang, tag), *n),
             Job::Year(lang, year, n) => Urls::paged(&Urls::year(lang, *year), *n),
-            Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) => return None,
+            Job::Search(lang) => Urls::search(lang),
+            Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) | Job::SearchIndex => return None,
         })
     }
 
@@ -242,6 +248,7 @@ impl<'a> Plan<'a> {
                 self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::signer(l, &signatory.id))).collect()
             }
             Job::Topics(_) => self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::topics(l))).collect(),
+            Job::Search(_) => self.corpus.site.languages.iter().map(|l| (l.clone(), Urls::search(l))).collect(),
             // A page of a topic or a year exists in the languages whose list is that long.
             Job::Topic(_, tag, n) => self
                 .corpus
@@ -259,7 +266,7 @@ impl<'a> Plan<'a> {
                 .filter(|l| page_count(self.groups().year(l, *year).len()) >= *n)
                 .map(|l| (l.clone(), Urls::paged(&Urls::year(l, *year), *n)))
                 .collect(),
-            Job::NotFound | Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) => Vec::new(),
+            Job::NotFound | Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) | Job::SearchIndex => Vec::new(),
         }
     }
 

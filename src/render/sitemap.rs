@@ -52,7 +52,8 @@ fn sitemaps(plan: &Plan<'_>, urls: &Urls, limit: usize) -> Vec<String> {
     let mut entry = String::new();
     for job in plan.jobs(true) {
         let Some(rel) = plan.rel(&job) else { continue };
-        if rel == "404.html" {
+        // A search page has nothing of its own for a search engine.
+        if rel == "404.html" || matches!(job, super::plan::Job::Search(_)) {
             continue;
         }
         entry.clear();

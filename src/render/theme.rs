@@ -16,7 +16,7 @@ use crate::model::{Lang, SiteConfig};
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
 /// The templates every theme must provide.
-pub const TEMPLATES: [&str; 14] = [
+pub const TEMPLATES: [&str; 15] = [
     "base.html",
     "statement.html",
     "index.html",
@@ -29,6 +29,7 @@ pub const TEMPLATES: [&str; 14] = [
     "topics.html",
     "topic.html",
     "year.html",
+    "search.html",
     "partials/signer.html",
     "partials/signed.html",
 ];

@@ -21,7 +21,10 @@ pub const RESERVED_SLUGS: [&str; 8] =
 /// Whether a plain page may not take `slug` in `lang`: a folder of the site's own, the
 /// statements' section, or a number (the archive's years live at `en/2019/`).
 pub fn is_reserved_slug(lang: &Lang, slug: &str) -> bool {
-    slug == Urls::section(lang) || RESERVED_SLUGS.contains(&slug) || slug.bytes().all(|b| b.is_ascii_digit())
+    slug == Urls::section(lang)
+        || slug == Urls::search_section(lang)
+        || RESERVED_SLUGS.contains(&slug)
+        || slug.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl Urls {
@@ -47,6 +50,25 @@ impl Urls {
             "it" => "dichiarazioni",
             _ => "statements",
         }
+    }
+
+    /// The localised name of a language's search page, in ASCII like [`Urls::section`]:
+    /// `search`, `buscar`; Arabic's is `bahth` (بحث).
+    pub fn search_section(lang: &Lang) -> &'static str {
+        match lang.base() {
+            "ar" => "bahth",
+            "es" => "buscar",
+            "pt" => "busca",
+            "fr" => "recherche",
+            "de" => "suche",
+            "it" => "cerca",
+            _ => "search",
+        }
+    }
+
+    /// A language's search page: `es/buscar/`.
+    pub fn search(lang: &Lang) -> String {
+        format!("{lang}/{}/", Self::search_section(lang))
     }
 
     /// A language's home: `en/`.

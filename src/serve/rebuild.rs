@@ -1,6 +1,7 @@
 //! Keeping the preview up to date: a full build at start and after changes to settings,
 //! registry, pages or theme; after an edit to one statement, only that statement is read,
-//! parsed and rendered again, with every listing, on top of the last good site.
+//! parsed and rendered again, with every listing, on top of the last good site. The feeds,
+//! the sitemap and the search index follow once edits pause (see [`Rebuilder::refresh_deferred`]).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -62,7 +63,9 @@ impl Rebuilder {
             Ok(theme) => theme,
             Err(d) => return Ok(self.failed(d)),
         };
-        let site = match render::render_with(&corpus, &theme, &self.options, None) {
+        // The search index of the last good site is kept if no statement's text changed.
+        let previous = self.good.as_ref().map(|g| g.site.clone());
+        let site = match render::render_keeping(&corpus, &theme, &self.options, None, previous.as_deref()) {
             Ok(site) => site,
             Err(d) => return Ok(self.failed(d)),
         };

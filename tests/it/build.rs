@@ -6,7 +6,7 @@ use crate::fixture::{Fixture, snapshot_tree};
 fn the_summary_line_counts_pages_and_languages() {
     let run = Fixture::base().run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.starts_with("built 22 pages in 2 languages in "), "{}", run.stdout);
+    assert!(run.stdout.starts_with("built 24 pages in 2 languages in "), "{}", run.stdout);
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn check_writes_nothing() {
     let site = Fixture::base();
     let run = site.run(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.starts_with("checked 22 pages"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("checked 24 pages"), "{}", run.stdout);
     assert!(!site.root().join("public").exists());
 }
 

@@ -41,5 +41,6 @@ mod languages;
 mod newsroom;
 mod output_safety;
 mod readers;
+mod search;
 mod serve;
 mod snapshots;

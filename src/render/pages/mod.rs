@@ -7,6 +7,7 @@
 mod archive;
 mod directory;
 mod feed_job;
+mod search;
 mod statement;
 
 use std::collections::BTreeMap;
@@ -47,6 +48,8 @@ pub struct Renderer<'a> {
     options: &'a RenderOptions,
     /// `t` and `site` of each language, converted for the templates once.
     shared_values: BTreeMap<Lang, (tera::Value, tera::Value)>,
+    /// Each theme file's address under its hashed name, by its own name (`site.assets`).
+    assets: BTreeMap<String, String>,
     /// Per language, what many pages show again and again, worked out once, when first
     /// needed (a preview after an edit may need none of it).
     rows: BTreeMap<Lang, Rows<'a>>,
@@ -124,6 +127,7 @@ impl<'a> Renderer<'a> {
             options,
             shared_values: BTreeMap::new(),
             rows: corpus.site.languages.iter().map(|l| (l.clone(), Rows::default())).collect(),
+            assets,
         };
         shared.shared_values = corpus
             .site
@@ -132,7 +136,7 @@ impl<'a> Renderer<'a> {
             .map(|l| {
                 let values = (
                     tera::Value::from_serializable(&theme.i18n[l]),
-                    tera::Value::from_serializable(&shared.site(l, &assets)),
+                    tera::Value::from_serializable(&shared.site(l, &shared.assets)),
                 );
                 (l.clone(), values)
             })
@@ -225,7 +229,8 @@ impl<'a> Renderer<'a> {
         Diagnostic::error(at, format!("the template failed while rendering {page}: {message}"))
     }
 
-    /// Renders one job to its output files (the feeds have [`Renderer::feeds`]).
+    /// Renders one job to its output files (the feeds have [`Renderer::feeds`], the search
+    /// index [`Renderer::search_records`]).
     pub fn render(&self, job: &Job<'_>) -> Result<Files, Diagnostic> {
         match job {
             Job::Sitemap => Ok(sitemap::files(self.plan, self.urls)),
@@ -253,7 +258,8 @@ impl<'a> Renderer<'a> {
             Job::Topics(lang) => ("topics.html", *lang, self.topics(lang)),
             Job::Topic(lang, tag, n) => ("topic.html", *lang, self.topic(lang, tag, *n)),
             Job::Year(lang, year, n) => ("year.html", *lang, self.year(lang, *year, *n)),
-            Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) => {
+            Job::Search(lang) => ("search.html", *lang, self.search_page(lang)),
+            Job::Feeds(_) | Job::Sitemap | Job::TopicFeeds(..) | Job::SearchIndex => {
                 unreachable!("feeds() and render() handle the jobs that are not pages")
             }
         };
@@ -291,6 +297,7 @@ impl<'a> Renderer<'a> {
             "home": self.urls.path(&Urls::home(lang)),
             "directory": self.urls.path(&Urls::directory(lang)),
             "topics": self.urls.path(&Urls::topics(lang)),
+            "search": self.urls.path(&Urls::search(lang)),
             "press_contact": site.press_contact,
             "assets": assets,
         })
