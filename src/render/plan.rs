@@ -141,7 +141,7 @@ impl<'a> Plan<'a> {
     /// countries, and each has a page of its signers. `None` keeps one page.
     pub fn directory_countries(&self) -> Option<BTreeSet<&'static str>> {
         let signed = self.signed();
-        (signed.len() > DIRECTORY_SPLIT).then(|| {
+        self.directory_is_split().then(|| {
             self.corpus
                 .registry
                 .signatories
@@ -150,6 +150,11 @@ impl<'a> Plan<'a> {
                 .map(|s| s.country.code)
                 .collect()
         })
+    }
+
+    /// Whether the directory is split by country (see [`Plan::directory_countries`]).
+    pub fn directory_is_split(&self) -> bool {
+        self.signed().len() > DIRECTORY_SPLIT
     }
 
     /// Per language, the listed statements by year and by topic.

@@ -18,25 +18,27 @@ impl Renderer<'_> {
     pub(super) fn directory(&self, lang: &Lang, only: Option<&str>) -> PageContext {
         let strings = self.t(lang);
         let order = &self.orders[lang];
-        let split = self.plan.directory_countries().is_some();
-        let name_of = |code: &str| {
-            crate::model::country::Country::from_code(code)
-                .map_or_else(|| code.to_owned(), |c| c.name(lang.as_str()).to_owned())
-        };
+        let split = self.plan.directory_is_split();
         let mut groups: [BTreeMap<&str, Vec<&Signatory>>; 2] = [BTreeMap::new(), BTreeMap::new()];
+        // Each country's name in this language, looked up once, not at every comparison.
+        let mut names: BTreeMap<&str, &str> = BTreeMap::new();
         for signatory in &self.corpus.registry.signatories {
             if self.plan.signed().contains_key(signatory.id.as_str())
                 && only.is_none_or(|code| code == signatory.country.code)
             {
                 let kind = usize::from(signatory.kind == SignatoryKind::Individual);
                 groups[kind].entry(signatory.country.code).or_default().push(signatory);
+                names.entry(signatory.country.code).or_insert_with(|| signatory.country.name(lang.as_str()));
             }
         }
-        let countries: BTreeSet<&str> = groups.iter().flat_map(|g| g.keys().copied()).collect();
+        fn name_in<'n>(names: &BTreeMap<&str, &'n str>, code: &'n str) -> &'n str {
+            names.get(code).copied().unwrap_or(code)
+        }
+        let countries: BTreeSet<&str> = names.keys().copied().collect();
         let counts: Vec<usize> = groups.iter().map(|g| g.values().map(Vec::len).sum()).collect();
         let render_groups = |groups: &BTreeMap<&str, Vec<&Signatory>>| {
             let mut list: Vec<(&str, &Vec<&Signatory>)> = groups.iter().map(|(c, v)| (*c, v)).collect();
-            list.sort_by(|a, b| order.compare(&name_of(a.0), &name_of(b.0)));
+            list.sort_by(|a, b| order.compare(name_in(&names, a.0), name_in(&names, b.0)));
             list.into_iter()
                 .map(|(code, signers)| {
                     let mut signers = signers.clone();
@@ -55,7 +57,7 @@ impl Renderer<'_> {
                             })
                         })
                         .collect();
-                    json!({ "country": code, "country_name": name_of(code), "signers": signers })
+                    json!({ "country": code, "country_name": name_in(&names, code), "signers": signers })
                 })
                 .collect::<Vec<Value>>()
         };
@@ -79,12 +81,12 @@ impl Renderer<'_> {
                     (*code, n(0), n(1))
                 })
                 .collect();
-            list.sort_by(|a, b| order.compare(&name_of(a.0), &name_of(b.0)));
+            list.sort_by(|a, b| order.compare(name_in(&names, a.0), name_in(&names, b.0)));
             list.into_iter()
                 .map(|(code, organizations, individuals)| {
                     json!({
                         "code": code,
-                        "name": name_of(code),
+                        "name": name_in(&names, code),
                         "url": self.urls.path(&Urls::country(lang, code)),
                         "organizations": organizations,
                         "individuals": individuals,
@@ -93,7 +95,7 @@ impl Renderer<'_> {
                 })
                 .collect()
         };
-        let country = only.map(|code| json!({ "code": code, "name": name_of(code) }));
+        let country = only.map(|code| json!({ "code": code, "name": name_in(&names, code) }));
         let extra = json!({
             "directory": {
                 "summary": strings.directory_summary(counts[0], counts[1], countries.len()),
@@ -104,7 +106,7 @@ impl Renderer<'_> {
             },
         });
         let title = match only {
-            Some(code) => strings.text("signers_from").replace("{country}", &name_of(code)),
+            Some(code) => strings.text("signers_from").replace("{country}", name_in(&names, code)),
             None => strings.text("signatories").to_owned(),
         };
         PageContext::new("directory", &title, "", extra)
