@@ -4,10 +4,11 @@
 //!
 //! Each pass is a pure function over events: notes ([`notes`]), heading ids and links
 //! for bare URLs ([`passes`]), and a look for risky raw HTML ([`risky`]). The result is
-//! written as HTML at once ([`writer`]), with holes for what differs between the page and
-//! the feeds.
+//! written as HTML at once ([`writer`]), with holes ([`html`]) for what differs between the
+//! page and the feeds.
 
 pub mod highlight;
+pub mod html;
 pub mod link_sources;
 pub mod notes;
 pub mod passes;
@@ -18,11 +19,12 @@ use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 
+pub use self::html::{Fill, Hole, HoleKind, Html};
 pub use self::link_sources::LinkSource;
 use self::notes::number_notes;
 pub use self::passes::{add_heading_ids, linkify, merge_text, slugify};
 use self::risky::risky_markup;
-pub use self::writer::{Fill, Hole, HoleKind, Html, escape, write_document};
+pub use self::writer::{escape, write_document};
 use crate::error::{Diagnostic, SourceLocation};
 use crate::model::{Document, Note};
 

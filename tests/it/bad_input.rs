@@ -218,7 +218,7 @@ fn usage_errors_exit_with_2() {
     assert_eq!(site.run(&["frobnicate"]).code, 2);
     let run = site.run(&["build", "--output", "."]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("refusing to write the site"), "{}", run.stderr);
+    assert_contains!(run.stderr, "refusing to write the site");
     let run = site.run(&["build", "--output", "content/public"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }

@@ -42,16 +42,21 @@ fn the_switcher_links_the_other_language_with_lang_and_hreflang() {
     let site = Fixture::base();
     site.build_ok();
     let en = site.output("en/statements/sample/index.html");
-    assert!(en.contains("<html lang=\"en\">"));
-    assert!(en.contains("<a href=\"https://fixture.example.org/es/declaraciones/declaracion-de-prueba/\" lang=\"es\" hreflang=\"es\">Español</a>"), "{en}");
-    assert!(en.contains("<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://fixture.example.org/\">"));
+    assert_contains!(en, "<html lang=\"en\">");
+    assert_contains!(
+        en,
+        "<a href=\"https://fixture.example.org/es/declaraciones/declaracion-de-prueba/\" lang=\"es\" hreflang=\"es\">Español</a>"
+    );
+    assert_contains!(en, "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://fixture.example.org/\">");
     let es = site.output("es/declaraciones/declaracion-de-prueba/index.html");
-    assert!(es.contains(
+    assert_contains!(
+        es,
         "<link rel=\"canonical\" href=\"https://fixture.example.org/es/declaraciones/declaracion-de-prueba/\">"
-    ));
-    assert!(es.contains(
+    );
+    assert_contains!(
+        es,
         "<link rel=\"alternate\" hreflang=\"en\" href=\"https://fixture.example.org/en/statements/sample/\">"
-    ));
+    );
 }
 
 #[test]
@@ -59,10 +64,10 @@ fn spanish_pages_are_in_spanish() {
     let site = Fixture::base();
     site.build_ok();
     let es = site.output("es/declaraciones/declaracion-de-prueba/index.html");
-    assert!(es.contains(">27 de junio de 2019</time>"), "{es}");
-    assert!(es.contains("<h2 id=\"sample-notes\">Notas</h2>"));
-    assert!(es.contains("Firmada por 2 organizaciones y 1 persona de 3 países"));
-    assert!(es.contains("aria-label=\"Volver a la referencia 1 a\""));
+    assert_contains!(es, ">27 de junio de 2019</time>");
+    assert_contains!(es, "<h2 id=\"sample-notes\">Notas</h2>");
+    assert_contains!(es, "Firmada por 2 organizaciones y 1 persona de 3 países");
+    assert_contains!(es, "aria-label=\"Volver a la referencia 1 a\"");
 }
 
 #[test]
@@ -70,12 +75,9 @@ fn a_missing_translation_gives_a_notice_page_linking_the_original() {
     let site = Fixture::base().remove("content/statements/sample/es.md");
     site.build_ok();
     let notice = site.output("es/declaraciones/sample/index.html");
-    assert!(
-        notice.contains("<a href=\"/en/statements/sample/\" lang=\"en\" hreflang=\"en\">A Sample Statement</a>"),
-        "{notice}"
-    );
+    assert_contains!(notice, "<a href=\"/en/statements/sample/\" lang=\"en\" hreflang=\"en\">A Sample Statement</a>");
     let index = site.output("es/index.html");
-    assert!(index.contains("<a href=\"/en/statements/sample/\" lang=\"en\" hreflang=\"en\">"), "{index}");
+    assert_contains!(index, "<a href=\"/en/statements/sample/\" lang=\"en\" hreflang=\"en\">");
 }
 
 #[test]
@@ -85,7 +87,7 @@ fn with_skip_a_missing_translation_has_no_page() {
     let site = site.file("site.yaml", config);
     site.build_ok();
     assert!(!site.root().join("public/es/declaraciones").exists());
-    assert!(!site.output("es/index.html").contains("A Sample Statement"));
+    assert_lacks!(site.output("es/index.html"), "A Sample Statement");
 }
 
 #[test]
@@ -94,7 +96,7 @@ fn crlf_and_a_bom_simply_work() {
     let crlf = format!("\u{feff}{}", en.replace('\n', "\r\n"));
     let site = Fixture::base().file("content/statements/sample/en.md", crlf);
     site.build_ok();
-    assert!(site.output("en/statements/sample/index.html").contains("<h1 id=\"sample-title\">A Sample Statement</h1>"));
+    assert_contains!(site.output("en/statements/sample/index.html"), "<h1 id=\"sample-title\">A Sample Statement</h1>");
 }
 
 #[test]
@@ -108,11 +110,11 @@ fn drafts_and_embargoes_are_not_published_unless_asked() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!site.root().join("public/en/statements/draft").exists());
     assert!(!site.root().join("public/en/statements/embargoed").exists());
-    assert!(!site.output("en/index.html").contains("Embargoed"));
+    assert_lacks!(site.output("en/index.html"), "Embargoed");
     let run = site.run(&["build", "--now", "2020-01-02T14:00:00Z", "--drafts"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(site.root().join("public/en/statements/draft/index.html").exists());
-    assert!(site.output("en/index.html").contains("Embargoed"));
+    assert_contains!(site.output("en/index.html"), "Embargoed");
 }
 
 #[test]
@@ -122,9 +124,9 @@ fn one_template_can_be_overridden() {
         "{% extends \"base.html\" %}{% block content %}<h1 class=\"custom\">{{ page.title }}</h1>{{ body | safe }}{% endblock content %}",
     );
     site.build_ok();
-    assert!(site.output("en/about/index.html").contains("<h1 class=\"custom\">About</h1>"));
+    assert_contains!(site.output("en/about/index.html"), "<h1 class=\"custom\">About</h1>");
     // Everything else still comes from the built-in theme.
-    assert!(site.output("en/statements/sample/index.html").contains("role=\"doc-endnotes\""));
+    assert_contains!(site.output("en/statements/sample/index.html"), "role=\"doc-endnotes\"");
 }
 
 #[test]
@@ -140,10 +142,11 @@ fn the_old_names_of_partial_rows_still_work_with_a_warning() {
         assert!(run.stderr.lines().any(|l| l == line), "expected the line {line:?} in:\n{}", run.stderr);
     }
     let page = site.output("en/statements/sample/index.html");
-    assert!(page.contains("<li class=\"old\">Nordic Example Fund</li>"), "expected the old partial's row in:\n{page}");
+    assert_contains!(page, "<li class=\"old\">Nordic Example Fund</li>", "expected the old partial's row in:\n{page}");
     let signer = site.output("en/signatories/nordic-example/index.html");
-    assert!(
-        signer.contains("<li class=\"old\">A Sample Statement</li>"),
+    assert_contains!(
+        signer,
+        "<li class=\"old\">A Sample Statement</li>",
         "expected the old partial's row in:\n{signer}"
     );
 }
@@ -155,14 +158,14 @@ fn a_row_partial_can_be_overridden_and_its_errors_are_located() {
         "<li class=\"mine\">{{ signer.name }} ({{ signer.country }})</li>\n",
     );
     let run = site.build_ok();
-    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert_lacks!(run.stderr, "warning");
     let page = site.output("en/statements/sample/index.html");
-    assert!(page.contains("\n<li class=\"mine\">Nordic Example Fund (NO)</li>\n"), "{page}");
+    assert_contains!(page, "\n<li class=\"mine\">Nordic Example Fund (NO)</li>\n");
 
     let broken = site.file("themes/default/templates/partials/signer.html", "<li>\n{{ signer.name | nope }}</li>\n");
     let run = broken.run(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.stderr.contains("partials/signer.html:2:"), "{}", run.stderr);
+    assert_contains!(run.stderr, "partials/signer.html:2:");
 }
 
 #[test]
@@ -174,11 +177,11 @@ fn statement_files_are_copied_next_to_each_language_page() {
     site.build_ok();
     assert!(site.root().join("public/en/statements/sample/statement-en.pdf").is_file());
     let page = site.output("en/statements/sample/index.html");
-    assert!(page.contains("<a href=\"/en/statements/sample/statement-en.pdf\" type=\"application/pdf\">Download this statement (PDF)</a>"), "{page}");
-    assert!(
-        !site.output("es/declaraciones/declaracion-de-prueba/index.html").contains(".pdf"),
-        "no Spanish PDF was given"
+    assert_contains!(
+        page,
+        "<a href=\"/en/statements/sample/statement-en.pdf\" type=\"application/pdf\">Download this statement (PDF)</a>"
     );
+    assert_lacks!(site.output("es/declaraciones/declaracion-de-prueba/index.html"), ".pdf", "no Spanish PDF was given");
 }
 
 #[test]
@@ -198,12 +201,12 @@ fn hostile_signer_names_are_neutralised_in_csv_and_cannot_end_the_json_ld() {
     let site = Fixture::base().file("signatories.yaml", registry);
     site.build_ok();
     let csv = site.output("en/statements/sample/signatories.csv");
-    assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\") </script><script>alert(1)</script>\""), "{csv}");
+    assert_contains!(csv, "\"'=HYPERLINK(\"\"x\"\") </script><script>alert(1)</script>\"");
     let html = site.output("en/statements/sample/index.html");
-    assert!(!html.contains("<script>alert(1)"), "the name must be escaped everywhere");
+    assert_lacks!(html, "<script>alert(1)", "the name must be escaped everywhere");
     assert_eq!(html.matches("</script>").count(), 1, "only the JSON-LD block's own end tag");
     let topic = site.output("en/topics/test/index.html");
-    assert!(!topic.contains("<b>bold</b>"), "raw markup from a topic's label reached its page");
+    assert_lacks!(topic, "<b>bold</b>", "raw markup from a topic's label reached its page");
 }
 
 #[test]
@@ -230,14 +233,14 @@ fn hostile_strings_from_yaml_are_escaped_in_every_output() {
         .file("site.yaml", format!("{}topics: {{ test: {} }}\n", crate::fixture::base_file("site.yaml"), yaml(evil)));
     site.build_ok();
     let html = site.output("en/statements/sample/index.html");
-    assert!(!html.contains("<b>bold</b>"), "raw markup from YAML reached the page");
+    assert_lacks!(html, "<b>bold</b>", "raw markup from YAML reached the page");
     assert!(
         html.contains("&lt;b&gt;bold&lt;&#x2F;b&gt;") || html.contains("&lt;b&gt;bold&lt;/b&gt;"),
         "escaped title expected"
     );
     assert_eq!(html.matches("</script>").count(), 1, "only the JSON-LD block's own end tag");
     let topic = site.output("en/topics/test/index.html");
-    assert!(!topic.contains("<b>bold</b>"), "raw markup from a topic's label reached its page");
+    assert_lacks!(topic, "<b>bold</b>", "raw markup from a topic's label reached its page");
     for feed in ["en/feed.xml", "en/atom.xml", "en/feed.json"] {
         let parsed = feed_rs::parser::parse(site.output(feed).as_bytes()).unwrap_or_else(|e| panic!("{feed}: {e}"));
         let title = parsed.entries.iter().find_map(|e| e.title.as_ref()).map(|t| t.content.clone());
@@ -255,7 +258,7 @@ fn hostile_strings_from_yaml_are_escaped_in_every_output() {
     let data: serde_json::Value =
         serde_json::from_str(&site.output("en/statements/sample/statement.json")).expect("statement.json is JSON");
     assert_eq!(data["title"], evil);
-    assert!(site.output("sitemap.xml").contains("<loc>https://fixture.example.org/en/statements/sample/</loc>"));
+    assert_contains!(site.output("sitemap.xml"), "<loc>https://fixture.example.org/en/statements/sample/</loc>");
 }
 
 #[test]
@@ -266,13 +269,11 @@ fn a_statement_image_becomes_its_share_card() {
     );
     site.build_ok();
     let en = site.output("en/statements/sample/index.html");
-    assert!(
-        en.contains(
-            "<meta property=\"og:image\" content=\"https://fixture.example.org/en/statements/sample/card.png\">"
-        ),
-        "{en}"
+    assert_contains!(
+        en,
+        "<meta property=\"og:image\" content=\"https://fixture.example.org/en/statements/sample/card.png\">"
     );
-    assert!(en.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    assert_contains!(en, "<meta name=\"twitter:card\" content=\"summary_large_image\">");
     assert!(site.root().join("public/es/declaraciones/declaracion-de-prueba/card.png").is_file());
 }
 
@@ -324,7 +325,7 @@ fn a_plain_page_lists_its_notes_with_back_links_as_a_statement_does() {
         "<a href=\"#about-fnref-1-2\" role=\"doc-backlink\"",
         "<li id=\"about-fn-2\"><p>How we work. <a href=\"#about-fnref-2\" role=\"doc-backlink\"",
     ] {
-        assert!(page.contains(expected), "missing {expected:?} in:\n{page}");
+        assert_contains!(page, expected, "missing {expected:?} in:\n{page}");
     }
-    assert!(!site.output("es/acerca/index.html").contains("doc-endnotes"), "a page without notes has no list");
+    assert_lacks!(site.output("es/acerca/index.html"), "doc-endnotes", "a page without notes has no list");
 }

@@ -74,7 +74,7 @@ fn it_serves_every_kind_of_file_with_its_type_and_the_theme_404() {
     let server = Server::start(&site, 0);
     let (status, kind, body) = server.get("");
     assert_eq!((status, kind.as_str()), (200, "text/html; charset=utf-8"));
-    assert!(body.contains("/__undersigned/events"), "the live-reload script is injected");
+    assert_contains!(body, "/__undersigned/events", "the live-reload script is injected");
     assert_eq!(server.get("en/feed.xml").1, "application/rss+xml; charset=utf-8");
     assert_eq!(server.get("es/atom.xml").1, "application/atom+xml; charset=utf-8");
     assert_eq!(server.get("en/feed.json").1, "application/feed+json; charset=utf-8");
@@ -82,7 +82,7 @@ fn it_serves_every_kind_of_file_with_its_type_and_the_theme_404() {
     assert_eq!(server.get("style.css").1, "text/css; charset=utf-8");
     let (status, _, body) = server.get("en/nothing-here/");
     assert_eq!(status, 404);
-    assert!(body.contains("<h1"), "the theme's 404 page");
+    assert_contains!(body, "<h1", "the theme's 404 page");
     // Canonical links point at the preview, not at the production address.
     assert!(
         server
@@ -112,7 +112,7 @@ fn it_survives_a_burst_of_200_saves_and_ends_on_the_last_one() {
     }
     server.wait_for(page, "Body of version 199.", Duration::from_secs(20));
     assert_eq!(server.get(page).0, 200);
-    assert!(!server.get(page).2.contains("undersigned-errors"), "no error left over from a half-written save");
+    assert_lacks!(server.get(page).2, "undersigned-errors", "no error left over from a half-written save");
     // The feeds catch up once the edits pause.
     server.wait_for("en/feed.xml", "Version 199", Duration::from_secs(10));
 }
@@ -126,11 +126,12 @@ fn an_error_shows_over_the_last_good_page_and_goes_when_fixed() {
     std::fs::write(&yaml, good.replace("signatories:", "signatories: [")).expect("break");
     server.wait_for("en/", "undersigned-errors", Duration::from_secs(10));
     let (_, _, body) = server.get("en/statements/sample/");
-    assert!(
-        body.contains("content/statements/sample/statement.yaml:3:3: error:"),
+    assert_contains!(
+        body,
+        "content/statements/sample/statement.yaml:3:3: error:",
         "the overlay names the file and line"
     );
-    assert!(body.contains("A Sample Statement"), "the last good page is still shown under the overlay");
+    assert_contains!(body, "A Sample Statement", "the last good page is still shown under the overlay");
     std::fs::write(&yaml, &good).expect("fix");
     let started = Instant::now();
     while server.get("en/statements/sample/").2.contains("undersigned-errors") {
@@ -184,16 +185,13 @@ fn embargoed_statements_show_in_the_preview_with_a_banner_and_drafts_only_when_a
     let server = Server::start(&site, 0);
     let (status, _, page) = server.get("en/statements/secret/");
     assert_eq!(status, 200);
-    assert!(
-        page.contains("class=\"preview-banner\" role=\"status\">Embargoed until 1 January 2999 08:00 CST"),
-        "{page}"
-    );
+    assert_contains!(page, "class=\"preview-banner\" role=\"status\">Embargoed until 1 January 2999 08:00 CST");
     assert_eq!(server.get("en/statements/draft/").0, 404, "drafts only with --drafts");
     // The built site has neither.
     let run = site.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!site.root().join("public/en/statements/secret").exists());
-    assert!(!site.output("en/index.html").contains("Not Yet"));
+    assert_lacks!(site.output("en/index.html"), "Not Yet");
 }
 
 /// After any one-statement edit, and once the deferred feeds follow, the preview holds
