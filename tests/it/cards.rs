@@ -178,3 +178,36 @@ fn an_arabic_statement_has_its_card_described_in_arabic() {
         .expect("as the test set it up");
     assert_contains!(meta(&page, "og:image:alt").unwrap_or_default(), "بتوقيع");
 }
+
+#[test]
+fn serve_draws_cards_once_edits_pause_and_keeps_the_last_ones_meanwhile() {
+    use std::collections::BTreeSet;
+
+    use undersigned::render::RenderOptions;
+    use undersigned::serve::rebuild::{Outcome, Rebuilder};
+    use undersigned::serve::watch::Change;
+
+    let site = Fixture::base();
+    let options = RenderOptions {
+        now: "2026-01-01T00:00:00Z".parse().expect("instant"),
+        drafts: false,
+        base_url: None,
+        preview: true,
+    };
+    let card = "en/statements/sample/card.png";
+    let mut preview = Rebuilder::new(site.root().to_path_buf(), options);
+    let Outcome::Built(first, _) = preview.full().expect("full build") else { panic!("the full build failed") };
+    assert!(!first.files.contains_key(card), "a full preview draws no card");
+    let drawn = preview.refresh_deferred().expect("the cards follow");
+    let before = drawn.files.get(card).expect("drawn once edits pause").clone();
+    assert!(before.starts_with(b"\x89PNG"));
+    // An edit of the title: the page at once, with the card it had; the new card later.
+    let en = site.root().join("content/statements/sample/en.md");
+    let text = fs::read_to_string(&en).expect("en.md");
+    fs::write(&en, text.replace("title: A Sample Statement", "title: A Renamed Statement")).expect("edit");
+    let changes = BTreeSet::from([Change::Statement("sample".to_owned())]);
+    let Outcome::Built(edited, _) = preview.apply(&changes).expect("rebuild") else { panic!("the edit failed") };
+    assert_eq!(edited.files.get(card), Some(&before));
+    let after = preview.refresh_deferred().expect("the cards follow");
+    assert_ne!(after.files.get(card).expect("still there"), &before);
+}

@@ -10,18 +10,20 @@ use skrifa::MetadataProvider as _;
 use skrifa::instance::{LocationRef, Size};
 
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
+use crate::hash::HashMap;
 
 /// The theme's fonts, loaded once per build.
 pub struct Fonts {
     db: Arc<usvg::fontdb::Database>,
-    /// Each font's bytes and whether it is bold (weight 600 or more), in the theme's order.
-    faces: Vec<(Arc<Vec<u8>>, bool)>,
+    /// The advance in ems of each character some font has, regular (`[0]`) and bold (`[1]`):
+    /// from the first font of that weight that has it, else from the first other one.
+    advances: [HashMap<char, f32>; 2],
     hash: u128,
 }
 
 impl std::fmt::Debug for Fonts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Fonts").field("faces", &self.faces.len()).finish_non_exhaustive()
+        f.debug_struct("Fonts").field("faces", &self.db.len()).finish_non_exhaustive()
     }
 }
 
@@ -40,7 +42,7 @@ impl Fonts {
             let ids = db.load_font_source(usvg::fontdb::Source::Binary(bytes.clone()));
             let bold = ids.first().and_then(|id| db.face(*id)).map(|face| face.weight.0 >= 600);
             match bold {
-                Some(bold) if skrifa::FontRef::new(&bytes).is_ok() => faces.push((bytes, bold)),
+                Some(bold) if skrifa::FontRef::new(&bytes).is_ok() => faces.push((advances(&bytes), bold)),
                 _ => problems.push(
                     Diagnostic::error(SourceLocation::file(path), "this file in the theme's fonts/ is not a font")
                         .with_hint("the share cards read TrueType and OpenType fonts (.ttf, .otf); remove the file"),
@@ -50,7 +52,17 @@ impl Fonts {
         if !problems.is_empty() {
             return Err(problems);
         }
-        Ok(Self { db: Arc::new(db), faces, hash: hasher.digest128() })
+        let mut by_weight: [HashMap<char, f32>; 2] = Default::default();
+        for (weight, table) in by_weight.iter_mut().enumerate() {
+            let bold = weight == 1;
+            let preferred = faces.iter().filter(|(_, b)| *b == bold).chain(faces.iter().filter(|(_, b)| *b != bold));
+            for (face, _) in preferred {
+                for (c, advance) in face {
+                    table.entry(*c).or_insert(*advance);
+                }
+            }
+        }
+        Ok(Self { db: Arc::new(db), advances: by_weight, hash: hasher.digest128() })
     }
 
     /// The hash of every font's bytes: part of each card's key.
@@ -73,30 +85,24 @@ impl Fonts {
         usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())
     }
 
-    /// The advance of each character of `text` in ems, in the first bold (or regular) font
-    /// that has it: a measure for line breaking, without kerning or contextual forms (which
-    /// make a line a little narrower, not wider).
+    /// The width of `text` in ems: the sum of its characters' advances, each from the first
+    /// font of that weight that has it, a measure for line breaking without kerning or contextual forms
+    /// (which make a line a little narrower, not wider). A character no font has is drawn as
+    /// a box about 0.6 em wide.
     pub fn width(&self, text: &str, bold: bool) -> f32 {
-        let fonts: Vec<_> = self
-            .faces
-            .iter()
-            .filter(|(_, b)| *b == bold)
-            .chain(self.faces.iter().filter(|(_, b)| *b != bold))
-            .filter_map(|(bytes, _)| skrifa::FontRef::new(bytes).ok())
-            .map(|font| {
-                let location = LocationRef::default();
-                let upem = f32::from(font.metrics(Size::unscaled(), location).units_per_em.max(1));
-                (font.charmap(), font.glyph_metrics(Size::unscaled(), location), upem)
-            })
-            .collect();
-        text.chars()
-            .map(|c| {
-                fonts
-                    .iter()
-                    .find_map(|(charmap, metrics, upem)| Some(metrics.advance_width(charmap.map(c)?)? / upem))
-                    // A character no font has is drawn as a box about this wide.
-                    .unwrap_or(0.6)
-            })
-            .sum()
+        let table = &self.advances[usize::from(bold)];
+        text.chars().map(|c| table.get(&c).copied().unwrap_or(0.6)).sum()
     }
+}
+
+/// The advance in ems of every character the font in `bytes` maps.
+fn advances(bytes: &[u8]) -> Vec<(char, f32)> {
+    let Ok(font) = skrifa::FontRef::new(bytes) else { return Vec::new() };
+    let location = LocationRef::default();
+    let upem = f32::from(font.metrics(Size::unscaled(), location).units_per_em.max(1));
+    let metrics = font.glyph_metrics(Size::unscaled(), location);
+    font.charmap()
+        .mappings()
+        .filter_map(|(c, glyph)| Some((char::from_u32(c)?, metrics.advance_width(glyph)? / upem)))
+        .collect()
 }
