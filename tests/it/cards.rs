@@ -183,19 +183,12 @@ fn an_arabic_statement_has_its_card_described_in_arabic() {
 fn serve_draws_cards_once_edits_pause_and_keeps_the_last_ones_meanwhile() {
     use std::collections::BTreeSet;
 
-    use undersigned::render::RenderOptions;
     use undersigned::serve::rebuild::{Outcome, Rebuilder};
     use undersigned::serve::watch::Change;
 
     let site = Fixture::base();
-    let options = RenderOptions {
-        now: "2026-01-01T00:00:00Z".parse().expect("instant"),
-        drafts: false,
-        base_url: None,
-        preview: true,
-    };
     let card = "en/statements/sample/card.png";
-    let mut preview = Rebuilder::new(site.root().to_path_buf(), options);
+    let mut preview = Rebuilder::new(site.root().to_path_buf(), crate::serve::preview_options());
     let Outcome::Built(first, _) = preview.full().expect("full build") else { panic!("the full build failed") };
     assert!(!first.files.contains_key(card), "a full preview draws no card");
     let drawn = preview.refresh_deferred().expect("the cards follow");
