@@ -6,6 +6,8 @@
   the links of the pages themselves.
 - Every topic page (`/<lang>/topics/<tag>/`) has its RSS and Atom feeds, announced in its
   head; every signer page has its Atom feed, announced in its head.
+- Every statement page's `og:image` is a file of the site; a share card (`card.png`) is a
+  PNG of 1200 x 630 under 300 KiB.
 
 Usage: check_readers.py PUBLIC_DIR [BASE_PATH]   (BASE_PATH: the site's root path, default /)
 """
@@ -13,10 +15,13 @@ Usage: check_readers.py PUBLIC_DIR [BASE_PATH]   (BASE_PATH: the site's root pat
 import html.parser
 import pathlib
 import re
+import struct
 import sys
+import urllib.parse
 from collections import deque
 
 MAX_PAGE = 300 * 1024
+MAX_CARD = 300 * 1024
 MAX_ENTRIES = 50
 CLICKS = 3
 
@@ -28,6 +33,7 @@ class Links(html.parser.HTMLParser):
         super().__init__()
         self.links: list[str] = []
         self.feeds: list[str] = []
+        self.og_image: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -35,6 +41,31 @@ class Links(html.parser.HTMLParser):
             self.links.append(a["href"])
         if tag == "link" and a.get("rel") == "alternate" and "xml" in (a.get("type") or ""):
             self.feeds.append(a.get("href") or "")
+        if tag == "meta" and a.get("property") == "og:image":
+            self.og_image = a.get("content")
+
+
+def image_problem(public: pathlib.Path, root: str, url: str | None) -> str | None:
+    """What is wrong with a statement page's `og:image`, if anything."""
+    if not url:
+        return "no og:image"
+    path = urllib.parse.urlsplit(url).path
+    if not path.startswith(root):
+        return f"og:image {url} is not on this site"
+    file = public / urllib.parse.unquote(path[len(root):])
+    if not file.is_file():
+        return f"og:image {url}: no such file"
+    if file.name != "card.png":
+        return None
+    data = file.read_bytes()
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return f"{file}: not a PNG"
+    size = struct.unpack(">II", data[16:24])
+    if size != (1200, 630):
+        return f"{file}: {size[0]} x {size[1]}, not 1200 x 630"
+    if len(data) > MAX_CARD:
+        return f"{file}: {len(data)} bytes, over {MAX_CARD}"
+    return None
 
 
 def page_of(public: pathlib.Path, root: str, href: str) -> pathlib.Path | None:
@@ -100,6 +131,9 @@ def main() -> int:
                 statements += 1
                 if page not in depth:
                     problems.append(f"{page}: more than {CLICKS} clicks from /{lang}/")
+                problem = image_problem(public, root, links(page).og_image)
+                if problem:
+                    problems.append(f"{page}: {problem}")
 
         for topic in sorted((public / lang / "topics").glob("*/index.html")):
             feeds = links(topic).feeds
@@ -122,7 +156,7 @@ def main() -> int:
         print(f"… and {len(problems) - 50} more", file=sys.stderr)
     print(
         f"check_readers: {len(pages)} pages (largest {largest.relative_to(public)}, {largest.stat().st_size} bytes), "
-        f"{statements} statement pages within {CLICKS} clicks checked, {len(problems)} problems"
+        f"{statements} statement pages within {CLICKS} clicks and with their og:image checked, {len(problems)} problems"
     )
     if statements == 0:
         print("check_readers: no statement pages: is this a built site?", file=sys.stderr)

@@ -79,6 +79,8 @@ pub struct Report {
     pub languages: usize,
     /// Whether the search index was made or kept from the previous output.
     pub search: Option<render::search::Indexing>,
+    /// The share cards drawn, and those kept from the previous output (none for `check`).
+    pub cards: render::card::Tally,
     /// Warnings, which do not fail the build.
     pub warnings: Diagnostics,
 }
@@ -142,6 +144,16 @@ impl render::Sink for BuildSink<'_> {
         self.staging.is_some()
     }
 
+    fn reuse(&self, _owner: Option<&str>, path: &str, fits: &dyn Fn(&[u8]) -> bool) -> Result<bool> {
+        let Some(staging) = self.staging else { return Ok(false) };
+        let kept = staging.keep(path, render::card::HEAD, fits)?;
+        if kept {
+            // Never a page: nothing for the link checks but its existence.
+            self.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path.to_owned(), None);
+        }
+        Ok(kept)
+    }
+
     fn copy(&self, owner: Option<&str>, path: String, file: &load::BinaryFile) -> Result<()> {
         match file.bytes() {
             Some(bytes) => self.put(owner, path, bytes.to_vec()),
@@ -200,11 +212,13 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Repor
         }
     }
     timer.note(&format!("search index {:?}", counts.search));
+    timer.note(&format!("share cards drawn {}, kept {}", counts.cards.drawn, counts.cards.kept));
     Ok(Report {
         pages: counts.pages,
         files: counts.files,
         languages: corpus.site.languages.len(),
         search: counts.search,
+        cards: counts.cards,
         warnings,
     })
 }

@@ -259,7 +259,16 @@ fn print_diagnostics(diagnostics: Vec<Diagnostic>) {
 fn print_summary(verb: &str, report: &Report, started: Instant) {
     let ms = started.elapsed().as_millis();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let line =
+    let mut line =
         format!("{verb} {} in {} in {ms} ms", plural(report.pages, "page"), plural(report.languages, "language"));
+    let cards = report.cards;
+    if cards.drawn + cards.kept > 0 {
+        line.push_str(&format!(
+            " ({}: {} drawn, {} kept)",
+            plural(cards.drawn + cards.kept, "share card"),
+            cards.drawn,
+            cards.kept
+        ));
+    }
     println!("{line}");
 }

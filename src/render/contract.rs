@@ -20,8 +20,10 @@ pub const COMMON: &[(&str, &str)] = &[
         "page",
         "`kind`, `title`, `description`, `canonical`, `alternates` (list of `lang`, `dir`, `url`, `name`, \
          `current`: every language version, for hreflang links and the switcher), `x_default`, \
-         `feeds` (list of `type`, `url`, `title`), `og` (`locale`, `alternate_locales`, `image`, \
-         `published`, `modified`), `jsonld` (JSON-LD, safe to output with `| safe`)",
+         `feeds` (list of `type`, `url`, `title`), `og` (`locale`, `alternate_locales`, `image`: the \
+         statement's share card (`card.png?v=…`, absolute), its own `image:`, or site.yaml's; with a card also \
+         `image_alt`, `image_width`, `image_height`, `image_type`; `published`, `modified`), \
+         `jsonld` (JSON-LD, safe to output with `| safe`)",
     ),
 ];
 
@@ -155,6 +157,19 @@ pub const TEMPLATES: &[(&str, &[(&str, &str)])] = &[
             "one statement on a signer's page: a row of `signer.html`'s `statements`, without `html`; \
              rendered once per statement and language, and again for a row with `since`. \
              (Called `s` in earlier versions, which still works, with a warning, for one more release.)",
+        )],
+    ),
+    (
+        "card.svg",
+        &[(
+            "card",
+            "a statement's share card, drawn into a 1200 × 630 PNG beside its page (`card.png`) with the theme's \
+             fonts (`fonts/`) only; it receives `lang`, `dir`, `t` and `site`, but no `nav` or `page`. \
+             `title`, `title_lines` (the title broken at spaces to fit 1024 × 290 px in the bold face: list of \
+             `text`, `y`, the baseline from the box's top), `title_size` (px, 72 to 40, smaller only for a word \
+             that would not fit), `date` (as the page shows it), `date_iso`, `signers` (\"Signed by 214 \
+             organisations\"), `organizations`, `individuals` (counts), `colors` (the hex colours of the first \
+             `:root` rule of `static/style.css` by name: `bg`, `fg`, `muted`, `rule`, `link`, …)",
         )],
     ),
 ];

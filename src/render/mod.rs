@@ -6,7 +6,10 @@
 //! embargoes, the clock); every page, index and listing then works from that one list.
 
 pub mod archive;
+pub mod card;
+mod claims;
 pub mod collate;
+mod collect;
 pub mod contract;
 pub mod data;
 pub mod deploy;
@@ -20,18 +23,19 @@ pub mod theme;
 pub mod urls;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
 
+use self::claims::{Claims, Maker};
+use self::collect::Collect;
 use self::plan::{Job, Plan, Version};
 pub use self::theme::{Theme, load_theme};
 use self::urls::Urls;
 use crate::error::{Diagnostic, Diagnostics, Error, SourceLocation};
-use crate::hash::HashMap;
 use crate::load::BinaryFile;
 use crate::model::{Corpus, Lang, Statement};
 
@@ -106,8 +110,9 @@ pub enum Scope<'a> {
         /// alone changes none of it.
         listings: bool,
     },
-    /// The feeds (of languages and of topics) and the sitemap alone, to follow
-    /// [`Scope::Statement`] renders.
+    /// The feeds (of languages and of topics), the sitemap, the search index and the
+    /// share cards alone, to follow [`Scope::Statement`] renders (and, for the cards, a
+    /// full preview).
     Deferred,
 }
 
@@ -141,77 +146,18 @@ pub trait Sink: Sync {
     fn wants_search(&self) -> bool {
         true
     }
-}
 
-/// Who makes an output file: every path of the output has exactly one.
-#[derive(Debug, Clone, Copy)]
-enum Maker<'a> {
-    /// The build itself, for the statement with this id if any.
-    Build(Option<&'a str>),
-    /// A copy of this file of the sources (a static file, a theme's, a statement's).
-    Copy(&'a Path),
-}
+    /// Whether to draw the share cards at all (`check` does not).
+    fn wants_cards(&self) -> bool {
+        self.wants_search()
+    }
 
-/// A [`Maker`] kept in [`Claims`].
-#[derive(Debug, Clone)]
-enum Made {
-    Build(Option<String>),
-    Copy(PathBuf),
-}
-
-/// The output paths handed out so far, and by whom; a second claim on a path is an error
-/// naming both makers (a sign-on export called `signatories.csv` next to a statement
-/// must not replace, or be replaced by, the file the build writes there).
-#[derive(Default)]
-struct Claims {
-    taken: Mutex<HashMap<String, Made>>,
-    clashes: Mutex<Vec<Diagnostic>>,
-}
-
-impl Claims {
-    /// Whether `path` is free for `maker`; if not, the clash is recorded.
-    fn claim(&self, path: &str, maker: Maker<'_>) -> bool {
-        let made = {
-            let mut taken = self.taken.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            match taken.get(path) {
-                Some(first) => first.clone(),
-                None => {
-                    let made = match maker {
-                        Maker::Build(owner) => Made::Build(owner.map(str::to_owned)),
-                        Maker::Copy(from) => Made::Copy(from.to_path_buf()),
-                    };
-                    taken.insert(path.to_owned(), made);
-                    return true;
-                }
-            }
-        };
-        let first = match &made {
-            Made::Build(owner) => Maker::Build(owner.as_deref()),
-            Made::Copy(from) => Maker::Copy(from),
-        };
-        let what = |maker: Maker<'_>| match maker {
-            Maker::Build(Some(id)) => format!("the build writes for the statement `{id}`"),
-            Maker::Build(None) => "the build writes".to_owned(),
-            Maker::Copy(from) => format!("is copied from {}", from.display()),
-        };
-        let (at, message) = match (maker, first) {
-            (Maker::Copy(from), _) => {
-                (from.to_path_buf(), format!("this file would be `{path}` in the output, which {}", what(first)))
-            }
-            (Maker::Build(owner), Maker::Copy(from)) => (
-                from.to_path_buf(),
-                format!("this file would be `{path}` in the output, which {}", what(Maker::Build(owner))),
-            ),
-            (Maker::Build(owner), Maker::Build(_)) => {
-                let at = owner.map_or_else(PathBuf::new, |id| PathBuf::from(format!("content/statements/{id}")));
-                (at, format!("the build would write `{path}` twice"))
-            }
-        };
-        let clash = Diagnostic::error(SourceLocation::file(at), message).with_hint(
-            "rename or move the file: each file of the site has one source, and nothing is replaced silently",
-        );
-        self.clashes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(clash);
-        false
+    /// Takes the file at `path` of the output this render replaces again, as it is, if its
+    /// first [`card::HEAD`] bytes satisfy `fits` (a share card drawn from the same inputs):
+    /// `true` if it did, and then nothing need be made. By default, nothing is kept.
+    fn reuse(&self, owner: Option<&str>, path: &str, fits: &dyn Fn(&[u8]) -> bool) -> Result<bool, Error> {
+        let _ = (owner, path, fits);
+        Ok(false)
     }
 }
 
@@ -224,6 +170,8 @@ pub struct Counts {
     pub files: usize,
     /// Whether the search index was made or kept; `None` if this render did not cover it.
     pub search: Option<search::Indexing>,
+    /// The share cards drawn and kept.
+    pub cards: card::Tally,
 }
 
 /// Renders the site, or with `scope` part of it, handing every file to `sink`. Every
@@ -249,11 +197,17 @@ pub fn render_into(
         }
         files.fetch_add(1, Ordering::Relaxed);
     };
+    let claim = |owner: Option<&str>, path: &str| {
+        let free = claims.claim(path, Maker::Build(owner));
+        if free {
+            count(path);
+        }
+        free
+    };
     let put = |owner: Option<&str>, path: String, bytes: Vec<u8>| {
-        if !claims.claim(&path, Maker::Build(owner)) {
+        if !claim(owner, &path) {
             return Ok(());
         }
-        count(&path);
         sink.put(owner, path, bytes)
     };
     let copy = |owner: Option<&str>, path: String, file: &BinaryFile| {
@@ -300,6 +254,14 @@ pub fn render_into(
         })
         .collect();
     let page_jobs: Vec<&Job<'_>> = jobs.iter().filter(|job| !matches!(job, Job::Feeds(_) | Job::SearchIndex)).collect();
+    // The share cards: drawn in a build, and in a preview only once edits pause (drawing
+    // is slow; see `render_keeping`); `check` only parses one card of each language.
+    let with_cards = sink.wants_cards();
+    let cards = match scope {
+        None if options.preview => Vec::new(),
+        None | Some(Scope::Deferred) => card::wanted(&plan, with_cards),
+        Some(Scope::Statement { .. }) => Vec::new(),
+    };
     let indexing = Mutex::new(None);
     // The search index goes on the feeds' thread, after them: both read every statement's
     // text, and neither is a page anybody waits for in a preview.
@@ -317,18 +279,32 @@ pub fn render_into(
         }
         Ok(())
     };
+    let card_counter = card::Counter::default();
     let render_pages = || {
-        page_jobs.par_iter().try_for_each(|job| {
-            let owner = match job {
-                Job::Statement(s, _) => Some(s.id.as_str()),
-                _ => None,
+        // The cards first: each takes far longer than a page.
+        let work: Vec<Work<'_>> =
+            cards.iter().map(|(s, lang)| Work::Card(s, lang)).chain(page_jobs.iter().map(|j| Work::Page(j))).collect();
+        work.par_iter().try_for_each(|work| {
+            let made = match work {
+                Work::Card(statement, lang) => {
+                    card::put(&ctx, statement, lang, with_cards, &claim, sink, &card_counter)
+                }
+                Work::Page(job) => {
+                    let owner = match job {
+                        Job::Statement(s, _) => Some(s.id.as_str()),
+                        _ => None,
+                    };
+                    ctx.render(job)
+                        .map_err(|d| Error::Content(std::iter::once(d).collect()))
+                        .and_then(|files| files.into_iter().try_for_each(|(path, bytes)| put(owner, path, bytes)))
+                }
             };
-            match ctx.render(job) {
-                Ok(rendered) => rendered.into_iter().try_for_each(|(path, bytes)| put(owner, path, bytes)),
-                Err(d) => {
-                    diagnostics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(d);
+            match made {
+                Err(Error::Content(d)) => {
+                    diagnostics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(d);
                     Ok(())
                 }
+                other => other,
             }
         })
     };
@@ -384,29 +360,13 @@ pub fn render_into(
         return Err(Error::Content(diagnostics));
     }
     let search = indexing.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    Ok(Counts { pages: pages.into_inner(), files: files.into_inner(), search })
+    Ok(Counts { pages: pages.into_inner(), files: files.into_inner(), search, cards: card_counter.tally() })
 }
 
-/// Gathers a render into memory, for [`render_with`]: owner, path and bytes of each file;
-/// `previous` is the site it replaces, whose search index may be kept.
-#[derive(Default)]
-struct Collect<'a> {
-    files: Mutex<Vec<Owned>>,
-    previous: Option<&'a Site>,
-}
-
-type Owned = (Option<String>, String, Vec<u8>);
-
-impl Sink for Collect<'_> {
-    fn put(&self, owner: Option<&str>, path: String, bytes: Vec<u8>) -> Result<(), Error> {
-        let mut files = self.files.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        files.push((owner.map(str::to_owned), path, bytes));
-        Ok(())
-    }
-
-    fn kept(&self, path: &str) -> Option<Vec<u8>> {
-        self.previous?.files.get(path).map(|bytes| bytes.to_vec())
-    }
+/// One unit of the parallel part of a render: a share card or a page job.
+enum Work<'w> {
+    Card(&'w Statement, &'w Lang),
+    Page(&'w Job<'w>),
 }
 
 /// Renders the site in memory, or, with `reuse`, only part of it on top of a previous
@@ -421,7 +381,9 @@ pub fn render_with(
 }
 
 /// [`render_with`]; a full render (`reuse` `None`) keeps the search index of `previous`
-/// if no record changed (`serve` after an edit of the theme or the settings).
+/// if no record changed (`serve` after an edit of the theme or the settings). A full
+/// preview draws no share card: it keeps those of `previous`, and [`Scope::Deferred`]
+/// draws what changed.
 pub fn render_keeping(
     corpus: &Corpus,
     theme: &Theme,
@@ -436,12 +398,22 @@ pub fn render_keeping(
         other => std::iter::once(Diagnostic::error(SourceLocation::file(PathBuf::new()), other.to_string())).collect(),
     })?;
     let mut site = Site { languages: corpus.site.languages.len(), ..Site::default() };
+    // A full preview keeps the cards it had until the deferred render puts them again.
+    if let (None, Some(previous), true) = (reuse, previous, options.preview) {
+        site.files.extend(previous.files.iter().filter(|(p, _)| is_card(p)).map(|(p, b)| (p.clone(), b.clone())));
+    }
     if let Some(reuse) = reuse {
         site.files = reuse.previous.files.clone();
         site.by_statement = reuse.previous.by_statement.clone();
         if let Scope::Statement { id, signers, years, tags, listings } = reuse.scope {
-            for path in site.by_statement.remove(id).unwrap_or_default() {
+            // Its card stays until the deferred render draws it again.
+            let (cards, others): (Vec<String>, Vec<String>) =
+                site.by_statement.remove(id).unwrap_or_default().into_iter().partition(|p| is_card(p));
+            for path in others {
                 site.files.remove(&path);
+            }
+            if !cards.is_empty() {
+                site.by_statement.insert(id.to_owned(), cards);
             }
             // Pages of its years and topics are rendered again, and may be fewer now (a
             // topic's feeds stay until the deferred render replaces them).
@@ -466,7 +438,10 @@ pub fn render_keeping(
         if let Scope::Deferred = reuse.scope {
             // A topic that lost its last statement loses its feeds; the search index is
             // made again, and its files are named by their content.
-            site.files.retain(|path, _| !is_topic_feed(path) && !path.starts_with(search::FOLDER));
+            // The cards are all put again (most of them as they were): a statement gone,
+            // or at another slug, loses its card.
+            site.files.retain(|path, _| !is_topic_feed(path) && !path.starts_with(search::FOLDER) && !is_card(path));
+            site.by_statement.values_mut().for_each(|paths| paths.retain(|p| !is_card(p)));
         }
     }
     for (owner, path, bytes) in collected.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
@@ -486,6 +461,11 @@ fn is_topic_feed(path: &str) -> bool {
         (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
         (Some(_), Some("topics"), Some(_), Some("feed.xml" | "atom.xml"), None)
     )
+}
+
+/// Whether `path` is a statement's share card (`en/statements/x/card.png`).
+fn is_card(path: &str) -> bool {
+    path.split('/').count() == 4 && path.ends_with(&format!("/{}", card::FILE))
 }
 
 /// Whether a statement may be published under these options.

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use tera::Tera;
 
+use super::card::{Fonts, theme_colors};
 use super::i18n::I18n;
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
 use crate::load::{BinaryFile, Content, SourceTree, decode_text};
@@ -16,7 +17,7 @@ use crate::model::{Lang, SiteConfig};
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
 /// The templates every theme must provide.
-pub const TEMPLATES: [&str; 15] = [
+pub const TEMPLATES: [&str; 16] = [
     "base.html",
     "statement.html",
     "index.html",
@@ -32,6 +33,7 @@ pub const TEMPLATES: [&str; 15] = [
     "search.html",
     "partials/signer.html",
     "partials/signed.html",
+    "card.svg",
 ];
 
 /// A theme ready to render.
@@ -42,8 +44,14 @@ pub struct Theme {
     pub i18n: BTreeMap<Lang, I18n>,
     /// Files under `static/`, copied to the output root (`rel` relative to `static/`).
     pub static_files: Vec<BinaryFile>,
+    /// The fonts of the share cards (`fonts/`).
+    pub fonts: Fonts,
+    /// The colours of the share cards, from `static/style.css` (see [`theme_colors`]).
+    pub colors: BTreeMap<String, String>,
     /// Where each template came from, by template name, for messages.
     paths: BTreeMap<String, PathBuf>,
+    /// The text of each template of the site's own (overriding the default's).
+    own_texts: BTreeMap<String, String>,
     /// Partials of the site's theme that still use a row's old name (see [`LEGACY_NAMES`]).
     legacy: Vec<(&'static str, &'static str)>,
     /// What the theme should change, though it works as it is.
@@ -59,6 +67,12 @@ impl Theme {
     /// The row's old name in `partial`, if the theme's version of it still uses it.
     pub fn legacy_name(&self, partial: &str) -> Option<&'static str> {
         self.legacy.iter().find(|(p, _)| *p == partial).map(|(_, old)| *old)
+    }
+
+    /// The text of a template, if the site overrides it (for locating what its output
+    /// lacks: see [`card`](super::card)).
+    pub fn own_template(&self, template: &str) -> Option<&str> {
+        self.own_texts.get(template).map(String::as_str)
     }
 
     /// The file a template came from (the override on disk, or the built-in default).
@@ -148,10 +162,27 @@ pub fn load_theme(tree: &SourceTree, site: &SiteConfig) -> Result<Theme, Diagnos
         .iter()
         .filter_map(|(rel, f)| rel.strip_prefix("templates/").map(|name| (name.to_owned(), f.shown_as.clone())))
         .collect();
-    match tera {
-        Some(tera) if !diagnostics.has_errors() => {
+    let own_texts = files
+        .iter()
+        .filter(|(_, f)| !f.shown_as.starts_with("<built-in>"))
+        .filter_map(|(rel, f)| {
+            Some((rel.strip_prefix("templates/")?.to_owned(), String::from_utf8(f.bytes.clone()).ok()?))
+        })
+        .collect();
+    let colors =
+        theme_colors(files.get("static/style.css").and_then(|f| std::str::from_utf8(&f.bytes).ok()).unwrap_or(""));
+    let font_files = files
+        .iter()
+        .filter(|(rel, _)| {
+            rel.starts_with("fonts/") && [".ttf", ".otf"].iter().any(|ext| rel.to_ascii_lowercase().ends_with(ext))
+        })
+        .map(|(_, f)| (f.shown_as.clone(), f.bytes.clone()))
+        .collect();
+    let fonts = Fonts::new(font_files).map_err(|d| diagnostics.extend(d)).ok();
+    match (tera, fonts) {
+        (Some(tera), Some(fonts)) if !diagnostics.has_errors() => {
             let (legacy, warnings) = legacy_names(&tera, &paths);
-            Ok(Theme { tera, i18n, static_files, paths, legacy, warnings })
+            Ok(Theme { tera, i18n, static_files, fonts, colors, paths, own_texts, legacy, warnings })
         }
         _ => Err(diagnostics),
     }
@@ -201,7 +232,8 @@ fn compile_templates(files: &BTreeMap<String, ThemeFile>, diagnostics: &mut Diag
         return None;
     }
     let mut tera = Tera::new();
-    tera.autoescape_on([".html", ".xml"]);
+    // The share card's SVG too: a title with `&` or `<` must stay text.
+    tera.autoescape_on([".html", ".xml", ".svg"]);
     tera.register_filter("safe", safe);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
         diagnostics.extend(linking_errors(&e.to_string(), &sources));

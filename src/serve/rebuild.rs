@@ -1,7 +1,8 @@
 //! Keeping the preview up to date: a full build at start and after changes to settings,
 //! registry, pages or theme; after an edit to one statement, only that statement is read,
 //! parsed and rendered again, with every listing, on top of the last good site. The feeds,
-//! the sitemap and the search index follow once edits pause (see [`Rebuilder::refresh_deferred`]).
+//! the sitemap, the search index and the share cards follow once edits pause (see
+//! [`Rebuilder::refresh_deferred`]).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -21,7 +22,8 @@ struct Good {
     corpus: Corpus,
     theme: Theme,
     site: Arc<Site>,
-    /// The feeds and the sitemap in `site` predate the last edit.
+    /// The feeds and the sitemap in `site` predate the last edit, or its share cards the
+    /// last full build.
     deferred_stale: bool,
 }
 
@@ -76,7 +78,8 @@ impl Rebuilder {
             return Ok(self.failed(diagnostics));
         }
         let site = Arc::new(site);
-        self.good = Some(Good { tree, corpus, theme, site: site.clone(), deferred_stale: false });
+        // The share cards follow once edits pause.
+        self.good = Some(Good { tree, corpus, theme, site: site.clone(), deferred_stale: true });
         Ok(Outcome::Built(site, diagnostics))
     }
 

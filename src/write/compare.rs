@@ -102,7 +102,7 @@ fn same_prefix(file: &mut fs::File, bytes: &[u8]) -> bool {
 }
 
 /// Reads until `buffer` is full or the file ends.
-fn read_full(file: &mut fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+pub(super) fn read_full(file: &mut fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buffer.len() {
         match file.read(&mut buffer[filled..]) {

@@ -180,7 +180,35 @@ impl Staging {
         self.place(rel, Data::File(from))
     }
 
+    /// Adds the file `rel` as the current output has it, if the manifest of the build
+    /// that wrote it vouches that it is unchanged since, and its first `head` bytes
+    /// satisfy `fits`: then it is linked (or kept) like any unchanged file, and never read
+    /// whole. Returns whether it was; if not, nothing was put.
+    pub fn keep(&self, rel: &str, head: usize, fits: &dyn Fn(&[u8]) -> bool) -> Result<bool> {
+        let Some(previous) = &self.previous else { return Ok(false) };
+        let old = previous.join(rel);
+        let Some(recorded) = self.recorded[Recorded::Previous as usize].get(rel) else { return Ok(false) };
+        if self.recorded_as(Recorded::Previous, rel, &old, recorded.size, recorded.hash).is_none() {
+            return Ok(false);
+        }
+        let mut start = vec![0; head];
+        let read = fs::File::open(&old).and_then(|mut f| compare::read_full(&mut f, &mut start));
+        match read {
+            Ok(n) if fits(&start[..n]) => {
+                self.place_hashed(rel, Data::File(&old), recorded.size, recorded.hash)?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     fn place(&self, rel: &str, data: Data<'_>) -> Result<()> {
+        let (size, hash) = data.size_and_hash()?;
+        self.place_hashed(rel, data, size, hash)
+    }
+
+    /// [`Staging::place`] of `data`, whose size and hash are known.
+    fn place_hashed(&self, rel: &str, data: Data<'_>, size: u64, hash: u128) -> Result<()> {
         // Slugs and file names are checked long before, but a path that could leave the
         // output folder is refused here too: nothing is ever written outside it.
         let safe = Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_)));
@@ -197,7 +225,6 @@ impl Staging {
                 make_dirs(&self.root, dir).map_err(|e| Error::io(dir, e))?;
             }
         }
-        let (size, hash) = data.size_and_hash()?;
         self.note_compressible(rel, size, hash);
         if self.reused {
             let kept = self.holds(Recorded::Staging, rel, &path, data, size, hash);

@@ -265,3 +265,29 @@ fn a_staging_dropped_without_commit_leaves_the_output_as_it_was() {
     staging.commit().unwrap();
     assert_eq!(snapshot(&out), [("other.html".to_owned(), "other".to_owned())].into());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_is_kept_unread_only_if_the_manifest_vouches_for_it_and_its_head_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    // A manifest vouches only for files older than itself: a few builds, some time apart.
+    for _ in 0..3 {
+        write_site(&site(&[("card.png", "KEY-1 and the rest"), ("other.png", "KEY-1 too")]), &out).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let staging = Staging::begin(&out, &Stop::new()).unwrap();
+    let fits = |head: &[u8]| head.starts_with(b"KEY-1");
+    assert!(staging.keep("card.png", 5, &fits).unwrap());
+    assert!(!staging.keep("card.png", 5, &|head: &[u8]| head.starts_with(b"KEY-2")).unwrap(), "another key");
+    assert!(!staging.keep("missing.png", 5, &fits).unwrap(), "nothing there");
+    staging.commit().unwrap();
+    assert_eq!(fs::read_to_string(out.join("card.png")).unwrap(), "KEY-1 and the rest");
+    assert!(!out.join("other.png").exists(), "what is not put or kept goes");
+    // Changed by hand since (the same size): the manifest no longer vouches for it.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::remove_file(out.join("card.png")).unwrap();
+    fs::write(out.join("card.png"), "KEY-1 and the REST").unwrap();
+    let staging = Staging::begin(&out, &Stop::new()).unwrap();
+    assert!(!staging.keep("card.png", 5, &fits).unwrap());
+}

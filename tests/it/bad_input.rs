@@ -82,6 +82,7 @@ bad_inputs!(
     statement_wrong_type,
     static_headers_without_headers_false,
     tag_not_a_slug,
+    theme_card_not_svg,
     theme_i18n_broken_yaml,
     theme_template_blocks_not_in_parent,
     theme_template_render_error,

@@ -30,6 +30,7 @@ macro_rules! assert_lacks {
 
 mod bad_input;
 mod build;
+mod cards;
 mod check;
 mod commands;
 mod deploy;

@@ -194,6 +194,16 @@ fn embargoed_statements_show_in_the_preview_with_a_banner_and_drafts_only_when_a
     assert_lacks!(site.output("en/index.html"), "Not Yet");
 }
 
+/// What `serve` renders with, at a fixed instant: a preview.
+pub fn preview_options() -> undersigned::render::RenderOptions {
+    undersigned::render::RenderOptions {
+        now: "2026-01-01T00:00:00Z".parse().expect("instant"),
+        drafts: false,
+        base_url: None,
+        preview: true,
+    }
+}
+
 /// After any one-statement edit, and once the deferred feeds follow, the preview holds
 /// exactly what a full build of the same files renders: the partial rebuild leaves out
 /// nothing that the edit changed (text only, title, signers, a removed statement).
@@ -201,17 +211,11 @@ fn embargoed_statements_show_in_the_preview_with_a_banner_and_drafts_only_when_a
 fn partial_rebuilds_end_where_a_full_build_does() {
     use std::collections::BTreeSet;
 
-    use undersigned::render::RenderOptions;
     use undersigned::serve::rebuild::{Outcome, Rebuilder};
     use undersigned::serve::watch::Change;
 
     let site = Fixture::base();
-    let options = RenderOptions {
-        now: "2026-01-01T00:00:00Z".parse().expect("instant"),
-        drafts: false,
-        base_url: None,
-        preview: true,
-    };
+    let options = preview_options();
     let mut preview = Rebuilder::new(site.root().to_path_buf(), options.clone());
     assert!(matches!(preview.full().expect("full build"), Outcome::Built(..)));
     let yaml = site.root().join("content/statements/sample/statement.yaml");
@@ -237,11 +241,10 @@ fn partial_rebuilds_end_where_a_full_build_does() {
         let outcome = preview.apply(&changes).expect("rebuild");
         let Outcome::Built(..) = outcome else { panic!("edit {i} failed: {outcome:?}") };
         let partial = preview.refresh_deferred().expect("feeds and sitemap follow");
-        let Outcome::Built(full, _) =
-            Rebuilder::new(site.root().to_path_buf(), options.clone()).full().expect("full build")
-        else {
-            panic!("full build {i} failed")
-        };
+        // A full build, and what follows it once edits pause (its share cards).
+        let mut fresh = Rebuilder::new(site.root().to_path_buf(), options.clone());
+        let Outcome::Built(..) = fresh.full().expect("full build") else { panic!("full build {i} failed") };
+        let full = fresh.refresh_deferred().expect("the share cards follow a full build");
         let differing: Vec<&String> = full
             .files
             .keys()

@@ -9,6 +9,7 @@ mod directory;
 mod feed_job;
 mod rows;
 mod search;
+mod share;
 mod statement;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use tera::Context;
 
+use super::card;
 use super::collate::NameOrder;
 use super::data::{self};
 use super::feeds::{self};
@@ -149,12 +151,7 @@ impl<'a> Renderer<'a> {
             }
         };
         let page = self.page_meta(job, lang, &rel, &mut ctx);
-        let mut context = Context::new();
-        context.insert("lang", lang.as_str());
-        context.insert("dir", lang.dir());
-        let (strings, site) = &self.shared_values[lang];
-        context.insert_value("t", strings.clone());
-        context.insert_value("site", site.clone());
+        let mut context = self.language_context(lang);
         context.insert_value("nav", self.nav(lang, &path));
         context.insert_value("page", page);
         context.extend(std::mem::take(&mut ctx.extra));
@@ -167,6 +164,17 @@ impl<'a> Renderer<'a> {
         let mut files = vec![(path, html)];
         files.extend(ctx.files.into_iter().map(|(name, bytes)| (format!("{rel}{name}"), bytes)));
         Ok(files)
+    }
+
+    /// What every template of `lang` receives: `lang`, `dir`, `t` and `site`.
+    fn language_context(&self, lang: &Lang) -> Context {
+        let mut context = Context::new();
+        context.insert("lang", lang.as_str());
+        context.insert("dir", lang.dir());
+        let (strings, site) = &self.shared_values[lang];
+        context.insert_value("t", strings.clone());
+        context.insert_value("site", site.clone());
+        context
     }
 
     fn t(&self, lang: &Lang) -> &I18n {
@@ -237,14 +245,21 @@ impl<'a> Renderer<'a> {
             .collect();
         let alternate_locales: Vec<String> =
             alternates.iter().filter(|(l, _)| l != lang).map(|(l, _)| data::og_locale(l)).collect();
-        let image = match &ctx.image {
-            Some(image) => Some(image.clone()),
-            None => self.corpus.site.image.as_deref().map(|i| absolute(&self.urls.absolute(""), i)),
+        let (image, card_alt) = match &ctx.image {
+            Some((image, alt)) => (Some(image.clone()), alt.clone()),
+            None => (self.corpus.site.image.as_deref().map(|i| absolute(&self.urls.absolute(""), i)), None),
         };
         let mut og = tera::Map::new();
         og.insert("locale".into(), data::og_locale(lang).into());
         og.insert("alternate_locales".into(), alternate_locales.into());
         og.insert("image".into(), image.into());
+        // A share card's size, type and description are known; an image of the site's is not.
+        if let Some(alt) = card_alt {
+            og.insert("image_alt".into(), alt.into());
+            og.insert("image_width".into(), card::WIDTH.into());
+            og.insert("image_height".into(), card::HEIGHT.into());
+            og.insert("image_type".into(), "image/png".into());
+        }
         if let Some((published, modified)) = &ctx.times {
             og.insert("published".into(), published.as_str().into());
             og.insert("modified".into(), modified.as_str().into());
@@ -376,8 +391,9 @@ struct PageContext {
     jsonld: Option<String>,
     /// Files written next to the page: name and content.
     files: Files,
-    /// The page's own share-card image (absolute URL), instead of the site's.
-    image: Option<String>,
+    /// The page's own share-card image (absolute URL), instead of the site's, and the
+    /// description of a card the build draws.
+    image: Option<(String, Option<String>)>,
     /// The page's own feeds (a topic's, a signer's), listed before the language's:
     /// type, site-absolute URL, title.
     feeds: Vec<(&'static str, String, String)>,

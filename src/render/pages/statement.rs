@@ -45,13 +45,7 @@ impl<'a> Renderer<'a> {
             template_map([("url", s.url.as_str().into()), ("until", until.into())])
         });
 
-        // A publication time other than midnight is part of the record: show it, with its zone.
-        let local = statement.date.to_zoned_datetime(self.corpus.site.timezone.clone());
-        let date = if local.time() == jiff::civil::Time::midnight() {
-            strings.date(local.date())
-        } else {
-            self.date_time(strings, statement.date)
-        };
+        let date = self.shown_date(strings, statement);
         let dateline = match &t.dateline {
             Some(place) => strings.text("dateline_format").replace("{place}", place).replace("{date}", &date),
             None => date,
@@ -192,8 +186,28 @@ impl<'a> Renderer<'a> {
             ("statement.json".to_owned(), json_bytes),
         ];
         ctx.times = Some((published, modified));
-        ctx.image = statement.image.as_ref().map(|file| format!("{url}{file}"));
+        ctx.image = match &statement.image {
+            Some(file) => Some((format!("{url}{file}"), None)),
+            None => match self.card(statement, lang)? {
+                Some(card) => {
+                    let (image, alt) = self.card_image(&card, &url, statement, t);
+                    Some((image, Some(alt)))
+                }
+                None => None,
+            },
+        };
         Ok(ctx)
+    }
+
+    /// The statement's date as its page shows it: a publication time other than midnight
+    /// is part of the record, shown with its zone.
+    pub(super) fn shown_date(&self, strings: &crate::render::i18n::I18n, statement: &Statement) -> String {
+        let local = statement.date.to_zoned_datetime(self.corpus.site.timezone.clone());
+        if local.time() == jiff::civil::Time::midnight() {
+            strings.date(local.date())
+        } else {
+            self.date_time(strings, statement.date)
+        }
     }
 
     /// Signers in the reader's alphabetical order (ties broken by id).
