@@ -122,6 +122,9 @@ fn is_mount_point(dir: &Path, metadata: &fs::Metadata) -> bool {
     }
 }
 
+/// How long a build waits for the lock of its output before it gives up.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The lock of one output folder, held for the whole build: a second build of the same
 /// folder is refused while the first runs, and the first's staging folder is never taken
 /// for a dead build's. The lock is the operating system's (`flock`, `LockFileEx`), so it
@@ -138,13 +141,27 @@ impl OutputLock {
             .write(true)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Self(file)),
-            Err(fs::TryLockError::WouldBlock) => Err(Error::Usage(format!(
-                "another build is writing {} now; run this one when it has finished",
-                out_dir.display()
-            ))),
-            Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        // A lock held only a moment is waited for: a build that is finishing, or a
+        // process that had just forked to start another program when a build of its own
+        // ended (the child holds a copy of the lock until it executes the program).
+        let mut waited = std::time::Duration::ZERO;
+        let mut pause = std::time::Duration::from_millis(5);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Self(file)),
+                Err(fs::TryLockError::WouldBlock) if waited < LOCK_PATIENCE => {
+                    std::thread::sleep(pause);
+                    waited += pause;
+                    pause = (pause * 2).min(std::time::Duration::from_millis(100));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(Error::Usage(format!(
+                        "another build is writing {} now; run this one when it has finished",
+                        out_dir.display()
+                    )));
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
         }
     }
 }
