@@ -43,7 +43,7 @@ pub const FILE: &str = "card.png";
 pub const TEMPLATE: &str = "card.svg";
 
 /// Part of every key: changed whenever drawing or encoding changes what the same SVG gives.
-const FORMAT: &str = "undersigned card 1 (resvg 0.49, png 0.18, palette)";
+const FORMAT: &str = "undersigned card 2 (resvg 0.49, png 0.18, palette, deflate 1)";
 
 /// The keyword of the PNG `tEXt` chunk that holds the key.
 const KEYWORD: &str = "undersigned-card";
