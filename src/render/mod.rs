@@ -465,7 +465,7 @@ fn is_topic_feed(path: &str) -> bool {
 
 /// Whether `path` is a statement's share card (`en/statements/x/card.png`).
 fn is_card(path: &str) -> bool {
-    path.split('/').count() == 4 && path.ends_with(&format!("/{}", card::FILE))
+    path.split('/').count() == 4 && path.rsplit('/').next() == Some(card::FILE)
 }
 
 /// Whether a statement may be published under these options.

@@ -13,6 +13,16 @@ fn write_site(site: &Site, out_dir: &Path) -> Result<()> {
     staging.commit()
 }
 
+/// Builds `files` into `out_dir` a few times, some clock ticks apart: a build records what
+/// it wrote in the same tick as it writes its manifest, so that entry is trusted only from
+/// the build after (see `read_manifest`), and the last manifest vouches for every file.
+fn write_settled(files: &[(&str, &str)], out_dir: &Path) {
+    for _ in 0..4 {
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        write_site(&site(files), out_dir).unwrap();
+    }
+}
+
 fn site(files: &[(&str, &str)]) -> Site {
     Site::from_texts(files)
 }
@@ -74,12 +84,7 @@ fn files_changed_by_hand_after_a_build_are_written_again_whatever_the_manifest_s
 fn an_unchanged_file_recorded_in_the_manifest_is_kept_without_reading_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    // A build records what it wrote in the same clock tick as it writes its manifest,
-    // so that entry is trusted only from the build after (see `read_manifest`).
-    for _ in 0..4 {
-        std::thread::sleep(std::time::Duration::from_millis(30));
-        write_site(&site(&[("a.html", "aaaa")]), &out).unwrap();
-    }
+    write_settled(&[("a.html", "aaaa")], &out);
     let staging = Staging::begin(&out, &Stop::new()).unwrap();
     let path = staging.root.join("a.html");
     let hash = xxhash_rust::xxh3::xxh3_128(b"aaaa");
@@ -271,11 +276,7 @@ fn a_staging_dropped_without_commit_leaves_the_output_as_it_was() {
 fn a_file_is_kept_unread_only_if_the_manifest_vouches_for_it_and_its_head_fits() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    // A manifest vouches only for files older than itself: a few builds, some time apart.
-    for _ in 0..3 {
-        write_site(&site(&[("card.png", "KEY-1 and the rest"), ("other.png", "KEY-1 too")]), &out).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    write_settled(&[("card.png", "KEY-1 and the rest"), ("other.png", "KEY-1 too")], &out);
     let staging = Staging::begin(&out, &Stop::new()).unwrap();
     let fits = |head: &[u8]| head.starts_with(b"KEY-1");
     assert!(staging.keep("card.png", 5, &fits).unwrap());

@@ -176,7 +176,7 @@ pub(super) fn put(
     }
     let png = renderer.draw_card(&source).map_err(content)?;
     counter.drawn.fetch_add(1, Ordering::Relaxed);
-    sink.put(owner, source.path, png)
+    sink.put(owner, source.path.clone(), png)
 }
 
 /// Where in the template an error of the rendered SVG is: usvg names a line and column of

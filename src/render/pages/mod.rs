@@ -13,6 +13,7 @@ mod share;
 mod statement;
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -55,7 +56,13 @@ pub struct Renderer<'a> {
     /// Per language, what many pages show again and again, worked out once, when first
     /// needed (a preview after an edit may need none of it).
     rows: BTreeMap<Lang, Rows<'a>>,
+    /// Each statement's share card per language, once its SVG is rendered: the page names
+    /// it (`og:image?v=`) and the card work draws or keeps it, from one rendering.
+    cards: Mutex<crate::hash::HashMap<(String, Lang), Card>>,
 }
+
+/// A statement's card in one language, or `None` if it has none (see [`Renderer::card`]).
+type Card = Option<Arc<card::Source>>;
 
 /// Files produced by one job: path and content.
 pub type Files = Vec<(String, Vec<u8>)>;
@@ -81,6 +88,7 @@ impl<'a> Renderer<'a> {
             shared_values: BTreeMap::new(),
             rows: corpus.site.languages.iter().map(|l| (l.clone(), Rows::default())).collect(),
             assets,
+            cards: Mutex::default(),
         };
         shared.shared_values = corpus
             .site

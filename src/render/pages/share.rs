@@ -1,6 +1,8 @@
 //! A statement's share card: the context of `card.svg` (see [`crate::render::card`] for
 //! how it is drawn and kept).
 
+use std::sync::{Arc, PoisonError};
+
 use super::{Renderer, template_map};
 use crate::error::Diagnostic;
 use crate::model::{Lang, SignatoryKind, Statement, Translation};
@@ -8,10 +10,22 @@ use crate::render::card::{self, Source, fit};
 use crate::render::urls::Urls;
 
 impl Renderer<'_> {
-    /// The card of `statement` in `lang`, rendered from `card.svg`; `None` when the
-    /// statement has an image of its own (`image:` in statement.yaml), which is its card,
-    /// or is not written in `lang`.
-    pub fn card(&self, statement: &Statement, lang: &Lang) -> Result<Option<Source>, Diagnostic> {
+    /// The card of `statement` in `lang`, rendered from `card.svg` the first time it is
+    /// asked for in this render; `None` when the statement has an image of its own
+    /// (`image:` in statement.yaml), which is its card, or is not written in `lang`.
+    pub fn card(&self, statement: &Statement, lang: &Lang) -> Result<Option<Arc<Source>>, Diagnostic> {
+        let key = (statement.id.clone(), lang.clone());
+        if let Some(made) = self.cards.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(made.clone());
+        }
+        // Rendered outside the lock (two threads may both render it: the same result).
+        let made = self.render_card(statement, lang)?.map(Arc::new);
+        self.cards.lock().unwrap_or_else(PoisonError::into_inner).insert(key, made.clone());
+        Ok(made)
+    }
+
+    /// [`Renderer::card`], rendered.
+    fn render_card(&self, statement: &Statement, lang: &Lang) -> Result<Option<Source>, Diagnostic> {
         let Some(t) = statement.translations.get(lang).filter(|_| statement.image.is_none()) else {
             return Ok(None);
         };
