@@ -9,6 +9,7 @@ use resvg::usvg;
 use skrifa::MetadataProvider as _;
 use skrifa::instance::{LocationRef, Size};
 
+use super::raster::Glyphs;
 use crate::error::{Diagnostic, Diagnostics, SourceLocation};
 use crate::hash::HashMap;
 
@@ -19,6 +20,8 @@ pub struct Fonts {
     /// from the first font of that weight that has it, else from the first other one.
     advances: [HashMap<char, f32>; 2],
     hash: u128,
+    /// The masks of the glyphs cards have drawn so far.
+    glyphs: Glyphs,
 }
 
 impl std::fmt::Debug for Fonts {
@@ -62,7 +65,13 @@ impl Fonts {
                 }
             }
         }
-        Ok(Self { db: Arc::new(db), advances: by_weight, hash: hasher.digest128() })
+        let db = Arc::new(db);
+        Ok(Self { glyphs: Glyphs::new(db.clone()), db, advances: by_weight, hash: hasher.digest128() })
+    }
+
+    /// The glyph masks cards are drawn with.
+    pub(super) fn glyphs(&self) -> &Glyphs {
+        &self.glyphs
     }
 
     /// The hash of every font's bytes: part of each card's key.

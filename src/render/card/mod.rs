@@ -16,6 +16,7 @@ mod colors;
 mod encode;
 pub mod fit;
 mod fonts;
+mod raster;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -43,7 +44,7 @@ pub const FILE: &str = "card.png";
 pub const TEMPLATE: &str = "card.svg";
 
 /// Part of every key: changed whenever drawing or encoding changes what the same SVG gives.
-const FORMAT: &str = "undersigned card 2 (resvg 0.49, png 0.18, palette, deflate 1)";
+const FORMAT: &str = "undersigned card 3 (resvg 0.49, glyph masks, png 0.18, palette, deflate 1)";
 
 /// The keyword of the PNG `tEXt` chunk that holds the key.
 const KEYWORD: &str = "undersigned-card";
@@ -93,7 +94,7 @@ impl Source {
             resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT).expect("the card's size is a constant, neither zero nor huge");
         let size = tree.size();
         let scale = resvg::tiny_skia::Transform::from_scale(WIDTH as f32 / size.width(), HEIGHT as f32 / size.height());
-        resvg::render(&tree, scale, &mut pixmap.as_mut());
+        raster::render(&tree, scale, fonts.glyphs(), &mut pixmap.as_mut());
         Ok(encode::png(&pixmap, &format!("{:032x}", self.key)))
     }
 

@@ -71,3 +71,50 @@ fn an_svg_that_cannot_be_parsed_is_located_in_the_template() {
     assert!(shown.starts_with("themes/default/templates/card.svg:"), "{shown}");
     assert!(shown.contains("`en/statements/x/card.png` is not an SVG that can be drawn"), "{shown}");
 }
+
+/// The card of `svg` drawn by resvg alone and by [`raster::render`]: RGBA pixels of each.
+fn both(svg: &str) -> (Vec<u8>, Vec<u8>) {
+    let fonts = default_fonts();
+    let tree = fonts.parse(svg).unwrap();
+    let mut reference = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT).unwrap();
+    resvg::render(&tree, resvg::tiny_skia::Transform::identity(), &mut reference.as_mut());
+    let mut ours = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT).unwrap();
+    raster::render(&tree, resvg::tiny_skia::Transform::identity(), fonts.glyphs(), &mut ours.as_mut());
+    (reference.take(), ours.take())
+}
+
+/// How many pixels differ at all, and how many by more than a quarter of the range.
+fn differences(a: &[u8], b: &[u8]) -> (usize, usize) {
+    let pixels = a.chunks(4).zip(b.chunks(4));
+    let distance = |(p, q): (&[u8], &[u8])| p.iter().zip(q).map(|(x, y)| x.abs_diff(*y)).max().unwrap_or(0);
+    let all: Vec<u8> = pixels.map(distance).collect();
+    (all.iter().filter(|d| **d > 0).count(), all.iter().filter(|d| **d > 64).count())
+}
+
+#[test]
+fn text_drawn_from_glyph_masks_looks_as_resvg_draws_it() {
+    let (reference, ours) = both(SVG);
+    let (differ, far) = differences(&reference, &ours);
+    // Glyphs move by at most an eighth of a pixel: edge pixels change a little, none a lot.
+    assert!(differ > 0, "the text was drawn from masks, not by resvg");
+    assert!(far * 1000 < differ, "{far} of {differ} differing pixels differ by more than 64");
+    let inked = |pixels: &[u8]| pixels.chunks(4).filter(|p| p[0] < 128).count();
+    let (a, b) = (inked(&reference), inked(&ours));
+    assert!(a.abs_diff(b) * 100 < a, "dark pixels: resvg {a}, masks {b}");
+}
+
+#[test]
+fn text_that_masks_cannot_draw_is_drawn_by_resvg_exactly() {
+    // A stroke, a gradient fill, a rotated glyph, a group with opacity: each as resvg draws it.
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">
+<defs><linearGradient id="g"><stop offset="0" stop-color="#000"/><stop offset="1" stop-color="#f0a"/></linearGradient></defs>
+<rect width="1200" height="630" fill="#fdfcf9"/>
+<text x="88" y="100" font-size="64" fill="#123" stroke="#f00">Stroked</text>
+<text x="88" y="200" font-size="64" fill="url(#g)">Gradient</text>
+<text x="88" y="300" font-size="64" rotate="10">Rotated</text>
+<g opacity=".5"><text x="88" y="400" font-size="64">Translucent</text></g>
+<text x="88" y="500" font-size="64" text-decoration="underline">Underlined</text>
+</svg>"##;
+    let (reference, ours) = both(svg);
+    assert_eq!(differences(&reference, &ours), (0, 0));
+}
