@@ -118,3 +118,27 @@ fn text_that_masks_cannot_draw_is_drawn_by_resvg_exactly() {
     let (reference, ours) = both(svg);
     assert_eq!(differences(&reference, &ours), (0, 0));
 }
+
+#[test]
+fn a_palette_card_decodes_to_the_pixels_drawn() {
+    // Few colours (kept exactly), rows the same as the one above and rows that differ.
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(300, 40).unwrap();
+    pixmap.fill(resvg::tiny_skia::Color::from_rgba8(0xfd, 0xfc, 0xf9, 0xff));
+    let data = pixmap.data_mut();
+    for y in 0..40 {
+        for x in 0..300 {
+            let at = (y * 300 + x) * 4;
+            if (10..20).contains(&y) && x % 7 < 3 {
+                data[at..at + 4].copy_from_slice(&[0x1a, 0x4b, 0x85, 0xff]);
+            }
+            if y == 30 || x == 299 {
+                data[at..at + 4].copy_from_slice(&[(x % 5) as u8 * 40, 7, 9, 0xff]);
+            }
+        }
+    }
+    let png = encode::png(&pixmap, "key");
+    let (color, width, height, pixels) = decode(&png);
+    assert_eq!((color, width, height), (png::ColorType::Indexed, 300, 40));
+    let drawn: Vec<u8> = pixmap.data().chunks(4).flat_map(|p| p[..3].to_vec()).collect();
+    assert!(pixels == drawn, "the decoded pixels differ from the drawn ones");
+}
