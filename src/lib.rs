@@ -212,7 +212,13 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>) -> Result<Repor
         }
     }
     timer.note(&format!("search index {:?}", counts.search));
-    timer.note(&format!("share cards drawn {}, kept {}", counts.cards.drawn, counts.cards.kept));
+    let (masks, bytes) = theme.fonts.glyph_cache();
+    timer.note(&format!(
+        "share cards drawn {}, kept {}; {masks} glyph masks, {} KiB",
+        counts.cards.drawn,
+        counts.cards.kept,
+        bytes / 1024
+    ));
     Ok(Report {
         pages: counts.pages,
         files: counts.files,

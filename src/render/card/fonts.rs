@@ -74,6 +74,11 @@ impl Fonts {
         &self.glyphs
     }
 
+    /// How many glyph masks cards have drawn with so far, and their bytes (for timings).
+    pub fn glyph_cache(&self) -> (usize, usize) {
+        self.glyphs.size()
+    }
+
     /// The hash of every font's bytes: part of each card's key.
     pub fn hash(&self) -> u128 {
         self.hash
