@@ -30,6 +30,12 @@ const MOST_INEXACT_PER_MILLE: u64 = 20;
 pub(super) fn png(pixmap: &Pixmap, key: &str) -> Vec<u8> {
     let (width, height) = (pixmap.width(), pixmap.height());
     let premultiplied = words(pixmap.data());
+    // Most cards: opaque, and no more colours than a palette holds, found in one pass.
+    if let Some((colors, scanlines)) = exact_palette(&premultiplied, width as usize)
+        && colors.iter().all(|color| color & ALPHA == ALPHA)
+    {
+        return indexed(width, height, &colors, true, &scanlines, key);
+    }
     let rows = Rows::of(&premultiplied, width as usize);
     // Opaque pixels are the same premultiplied or not; others are stored straight.
     let opaque = rows.runs.iter().all(|(color, _)| color & ALPHA == ALPHA);
@@ -131,6 +137,54 @@ fn words(bytes: &[u8]) -> Cow<'_, [u32]> {
 /// The bytes R, G, B, A of a pixel read as a `u32`.
 fn rgba(pixel: u32) -> [u8; 4] {
     pixel.to_ne_bytes()
+}
+
+/// The palette (in the order colours first appear) and the scanlines of `pixels`, rows of
+/// `width`, if it has at most 256 colours: one pass over the rows that differ from the
+/// row above, each run of one colour looked up once.
+fn exact_palette(pixels: &[u32], width: usize) -> Option<(Vec<u32>, Vec<u8>)> {
+    if width == 0 {
+        return None;
+    }
+    let line = width + 1;
+    let mut scanlines = vec![0; pixels.len() / width * line];
+    let mut colors: Vec<u32> = Vec::with_capacity(256);
+    // Colour → index + 1, open addressing (0 is empty): a card has a few dozen colours.
+    let mut slots = [(0_u32, 0_u16); 1024];
+    let mut index_of = |color: u32, colors: &mut Vec<u32>| -> Option<u8> {
+        let mut slot = (color.wrapping_mul(0x9e37_79b1) >> 22) as usize;
+        loop {
+            match slots[slot] {
+                (c, i) if i != 0 && c == color => return Some((i - 1) as u8),
+                (_, 0) => {
+                    if colors.len() == 256 {
+                        return None;
+                    }
+                    colors.push(color);
+                    slots[slot] = (color, colors.len() as u16);
+                    return Some((colors.len() - 1) as u8);
+                }
+                _ => slot = (slot + 1) % slots.len(),
+            }
+        }
+    };
+    let mut runs = Vec::with_capacity(width);
+    for (y, row) in pixels.chunks_exact(width).enumerate() {
+        let at = y * line;
+        if y > 0 && pixels[(y - 1) * width..][..width] == *row {
+            scanlines.copy_within(at - line..at, at);
+            continue;
+        }
+        runs.clear();
+        self::runs(row, &mut runs);
+        let mut start = 0;
+        for (color, end) in &runs {
+            let value = index_of(*color, &mut colors)?;
+            scanlines[at + 1 + start..at + 1 + end].fill(value);
+            start = *end;
+        }
+    }
+    Some((colors, scanlines))
 }
 
 /// An image as its distinct rows: a row the same as the one above is not scanned again

@@ -142,3 +142,23 @@ fn a_palette_card_decodes_to_the_pixels_drawn() {
     let drawn: Vec<u8> = pixmap.data().chunks(4).flat_map(|p| p[..3].to_vec()).collect();
     assert!(pixels == drawn, "the decoded pixels differ from the drawn ones");
 }
+
+#[test]
+fn a_card_with_transparency_keeps_its_alpha_in_the_palette() {
+    // A theme's card need not be opaque: the palette then has alphas (tRNS), and rows the
+    // same as the one above are copied on that path too.
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(200, 30).unwrap();
+    let data = pixmap.data_mut();
+    for y in 5..25 {
+        for x in 0..200 {
+            let at = (y * 200 + x) * 4;
+            let pixel = if x % 9 < 4 { [0x1a, 0x4b, 0x85, 0xff] } else { [0x40, 0x00, 0x00, 0x80] };
+            data[at..at + 4].copy_from_slice(&pixel);
+        }
+    }
+    let png = encode::png(&pixmap, "key");
+    let (color, width, height, pixels) = decode(&png);
+    assert_eq!((color, width, height), (png::ColorType::Indexed, 200, 30));
+    let straight: Vec<u8> = pixmap.clone().take_demultiplied();
+    assert!(pixels == straight, "the decoded pixels differ from the drawn ones");
+}
