@@ -52,7 +52,7 @@ pub(super) fn png(pixmap: &Pixmap, key: &str) -> Vec<u8> {
     }
 }
 
-/// A palette PNG of `scanlines` (each row's filter byte, 0, then a byte a pixel), written
+/// A palette PNG of `scanlines` (each row's filter byte, then a byte a pixel), written
 /// here chunk by chunk: the key's `tEXt` right after the header, then the palette, its
 /// alphas unless `opaque`, and the pixels deflated in one stream.
 fn indexed(width: u32, height: u32, colors: &[u32], opaque: bool, scanlines: &[u8], key: &str) -> Vec<u8> {
@@ -122,6 +122,10 @@ fn true_color(width: u32, height: u32, pixels: &[u32], opaque: bool) -> Vec<u8> 
     out
 }
 
+/// The filter byte of a row stored as its difference from the row above (PNG's "Up"): a
+/// row the same as the one above is then all zeros after it.
+const UP: u8 = 2;
+
 /// The alpha byte of a pixel read as a `u32`.
 const ALPHA: u32 = u32::from_ne_bytes([0, 0, 0, 0xff]);
 
@@ -141,7 +145,7 @@ fn rgba(pixel: u32) -> [u8; 4] {
 
 /// The palette (in the order colours first appear) and the scanlines of `pixels`, rows of
 /// `width`, if it has at most 256 colours: one pass over the rows that differ from the
-/// row above, each run of one colour looked up once.
+/// row above (the others are stored as [`UP`]), each run of one colour looked up once.
 fn exact_palette(pixels: &[u32], width: usize) -> Option<(Vec<u32>, Vec<u8>)> {
     if width == 0 {
         return None;
@@ -172,7 +176,8 @@ fn exact_palette(pixels: &[u32], width: usize) -> Option<(Vec<u32>, Vec<u8>)> {
     for (y, row) in pixels.chunks_exact(width).enumerate() {
         let at = y * line;
         if y > 0 && pixels[(y - 1) * width..][..width] == *row {
-            scanlines.copy_within(at - line..at, at);
+            // PNG's "Up" filter: each byte the difference from the row above, all zero.
+            scanlines[at] = UP;
             continue;
         }
         runs.clear();
@@ -253,7 +258,8 @@ fn runs(pixels: &[u32], runs: &mut Vec<(u32, usize)>) {
 }
 
 /// The palette (most frequent first) and the image's scanlines in it (each row after its
-/// filter byte, 0), from its `rows`, unless too many of its `count` pixels would change colour.
+/// filter byte: none, or [`UP`] for a row the same as the one above), from its `rows`,
+/// unless too many of its `count` pixels would change colour.
 fn palette(rows: &Rows, count: usize) -> Option<(Vec<u32>, Vec<u8>)> {
     let mut counts: HashMap<u32, u64> = HashMap::default();
     for (_, times, range) in &rows.distinct {
@@ -284,7 +290,7 @@ fn palette(rows: &Rows, count: usize) -> Option<(Vec<u32>, Vec<u8>)> {
             start = *end;
         }
         for again in 1..*times {
-            scanlines.copy_within(row..row + line, row + again * line);
+            scanlines[row + again * line] = UP;
         }
     }
     Some((colors, scanlines))
