@@ -44,7 +44,7 @@ pub const FILE: &str = "card.png";
 pub const TEMPLATE: &str = "card.svg";
 
 /// Part of every key: changed whenever drawing or encoding changes what the same SVG gives.
-const FORMAT: &str = "undersigned card 3 (resvg 0.49, glyph masks, palette, zlib-rs deflate 1)";
+const FORMAT: &str = "undersigned card 3 (resvg 0.49, glyph masks, palette, up filter, deflate 1)";
 
 /// The keyword of the PNG `tEXt` chunk that holds the key.
 const KEYWORD: &str = "undersigned-card";
