@@ -12,7 +12,6 @@ use std::borrow::Cow;
 use resvg::tiny_skia::Pixmap;
 
 use super::KEYWORD;
-use crate::hash::HashMap;
 
 /// Deflate's level 1: on a typical card (a three-line title) 45 KB in 0.5 ms, where level 2
 /// gives 41 KB in 0.8 ms, the default level 6 31 KB in 2.7 ms and fdeflate 77 KB in 3.5 ms;
@@ -30,15 +29,9 @@ const MOST_INEXACT_PER_MILLE: u64 = 20;
 pub(super) fn png(pixmap: &Pixmap, key: &str) -> Vec<u8> {
     let (width, height) = (pixmap.width(), pixmap.height());
     let premultiplied = words(pixmap.data());
-    // Most cards: opaque, and no more colours than a palette holds, found in one pass.
-    if let Some((colors, scanlines)) = exact_palette(&premultiplied, width as usize)
-        && colors.iter().all(|color| color & ALPHA == ALPHA)
-    {
-        return indexed(width, height, &colors, true, &scanlines, key);
-    }
     let rows = Rows::of(&premultiplied, width as usize);
     // Opaque pixels are the same premultiplied or not; others are stored straight.
-    let opaque = rows.runs.iter().all(|(color, _)| color & ALPHA == ALPHA);
+    let opaque = rows.colors.iter().all(|color| color & ALPHA == ALPHA);
     let (pixels, rows) = if opaque {
         (premultiplied, rows)
     } else {
@@ -48,7 +41,7 @@ pub(super) fn png(pixmap: &Pixmap, key: &str) -> Vec<u8> {
     };
     match palette(&rows, pixels.len()) {
         Some((colors, scanlines)) => indexed(width, height, &colors, opaque, &scanlines, key),
-        None => with_text_chunk(true_color(width, height, &pixels, opaque), KEYWORD, key),
+        None => true_color(width, height, &pixels, opaque, key),
     }
 }
 
@@ -102,12 +95,17 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(&crc.sum().to_be_bytes());
 }
 
-/// An RGB (or RGBA unless `opaque`) PNG of `pixels`, for cards of too many colours.
-fn true_color(width: u32, height: u32, pixels: &[u32], opaque: bool) -> Vec<u8> {
+/// An RGB (or RGBA unless `opaque`) PNG of `pixels`, for cards of too many colours, with
+/// `key` in a `tEXt` chunk: without a palette, the png crate writes it right after the
+/// header.
+fn true_color(width: u32, height: u32, pixels: &[u32], opaque: bool, key: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(256 * 1024);
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_deflate_compression(png::DeflateCompression::Level(LEVEL as u8));
+    encoder
+        .add_text_chunk(KEYWORD.to_owned(), key.to_owned())
+        .expect("the keyword is a constant of Latin-1 letters and the key hex digits");
     let data: Vec<u8> = if opaque {
         encoder.set_color(png::ColorType::Rgb);
         pixels.iter().flat_map(|p| rgba(*p)[..3].to_vec()).collect()
@@ -143,73 +141,38 @@ fn rgba(pixel: u32) -> [u8; 4] {
     pixel.to_ne_bytes()
 }
 
-/// The palette (in the order colours first appear) and the scanlines of `pixels`, rows of
-/// `width`, if it has at most 256 colours: one pass over the rows that differ from the
-/// row above (the others are stored as [`UP`]), each run of one colour looked up once.
-fn exact_palette(pixels: &[u32], width: usize) -> Option<(Vec<u32>, Vec<u8>)> {
-    if width == 0 {
-        return None;
-    }
-    let line = width + 1;
-    let mut scanlines = vec![0; pixels.len() / width * line];
-    let mut colors: Vec<u32> = Vec::with_capacity(256);
-    // Colour → index + 1, open addressing (0 is empty): a card has a few dozen colours.
-    let mut slots = [(0_u32, 0_u16); 1024];
-    let mut index_of = |color: u32, colors: &mut Vec<u32>| -> Option<u8> {
-        let mut slot = (color.wrapping_mul(0x9e37_79b1) >> 22) as usize;
-        loop {
-            match slots[slot] {
-                (c, i) if i != 0 && c == color => return Some((i - 1) as u8),
-                (_, 0) => {
-                    if colors.len() == 256 {
-                        return None;
-                    }
-                    colors.push(color);
-                    slots[slot] = (color, colors.len() as u16);
-                    return Some((colors.len() - 1) as u8);
-                }
-                _ => slot = (slot + 1) % slots.len(),
-            }
-        }
-    };
-    let mut runs = Vec::with_capacity(width);
-    for (y, row) in pixels.chunks_exact(width).enumerate() {
-        let at = y * line;
-        if y > 0 && pixels[(y - 1) * width..][..width] == *row {
-            // PNG's "Up" filter: each byte the difference from the row above, all zero.
-            scanlines[at] = UP;
-            continue;
-        }
-        runs.clear();
-        self::runs(row, &mut runs);
-        let mut start = 0;
-        for (color, end) in &runs {
-            let value = index_of(*color, &mut colors)?;
-            scanlines[at + 1 + start..at + 1 + end].fill(value);
-            start = *end;
-        }
-    }
-    Some((colors, scanlines))
-}
-
 /// An image as its distinct rows: a row the same as the one above is not scanned again
-/// (most of a card's rows are its background and its band, or a line of text's repeats).
+/// (most of a card's rows are its background and its band, or a line of text's repeats),
+/// and each run of one colour is looked up once, as an id into `colors`.
 struct Rows {
     width: usize,
     /// Each row unlike the one above it: where it is, how many rows it stands for (itself
     /// and the same ones below it), and its runs in `runs`.
     distinct: Vec<(usize, usize, std::ops::Range<usize>)>,
-    /// The runs of the distinct rows (see [`runs`]).
-    runs: Vec<(u32, usize)>,
+    /// The runs of the distinct rows: each run's colour id, and the pixel of its row where
+    /// the next run starts.
+    runs: Vec<(u32, u32)>,
+    /// The colours, by id, in the order they first appear.
+    colors: Vec<u32>,
+    /// How many pixels of the distinct rows have each colour, by id (a row's repeats are
+    /// counted by [`palette`]).
+    counts: Vec<u64>,
 }
 
 impl Rows {
     /// The rows of `pixels`, `width` a row.
     fn of(pixels: &[u32], width: usize) -> Self {
-        let mut this = Self { width, distinct: Vec::new(), runs: Vec::with_capacity(16 * 1024) };
+        let mut this = Self {
+            width,
+            distinct: Vec::new(),
+            runs: Vec::with_capacity(32 * 1024),
+            colors: Vec::new(),
+            counts: Vec::new(),
+        };
         if width == 0 {
             return this;
         }
+        let mut ids = ColorIds::default();
         for (y, row) in pixels.chunks_exact(width).enumerate() {
             if let Some((above, times, _)) = this.distinct.last_mut()
                 && pixels[*above * width..][..width] == *row
@@ -218,82 +181,142 @@ impl Rows {
                 continue;
             }
             let first = this.runs.len();
-            runs(row, &mut this.runs);
+            let mut start = 0;
+            while start < row.len() {
+                let end = run_end(row, start);
+                let id = ids.id(row[start], &mut this.colors);
+                if this.counts.len() < this.colors.len() {
+                    this.counts.push(0);
+                }
+                this.counts[id as usize] += (end - start) as u64;
+                this.runs.push((id, end as u32));
+                start = end;
+            }
             this.distinct.push((y, 1, first..this.runs.len()));
         }
         this
     }
 }
 
-/// Appends the runs of one colour of `pixels` (a row) to `runs`: each run's colour and the
-/// pixel of the row where the next run starts.
-fn runs(pixels: &[u32], runs: &mut Vec<(u32, usize)>) {
-    let mut start = 0;
-    while start < pixels.len() {
-        let color = pixels[start];
-        let mut end = start + 1;
-        // Eight pixels at a time while all eight are the run's colour: most of a card is
-        // long runs of its background, and the eight comparisons compile to one vector one.
-        while end + 8 <= pixels.len() {
-            let p = &pixels[end..end + 8];
-            let same = (p[0] == color)
-                & (p[1] == color)
-                & (p[2] == color)
-                & (p[3] == color)
-                & (p[4] == color)
-                & (p[5] == color)
-                & (p[6] == color)
-                & (p[7] == color);
-            if !same {
-                break;
+/// Colours to ids in the order they first appear: open addressing over slots that hold a
+/// colour and its `id + 1` (0 is free), doubled when half full. A card has a few dozen
+/// colours and looks one up for every run of pixels, tens of thousands of times.
+#[derive(Default)]
+struct ColorIds {
+    slots: Vec<(u32, u32)>,
+}
+
+impl ColorIds {
+    /// The id of `color`, appended to `colors` if it is new.
+    #[inline]
+    fn id(&mut self, color: u32, colors: &mut Vec<u32>) -> u32 {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut slot = Self::slot(color, mask);
+        while let Some(&(held, id)) = self.slots.get(slot).filter(|(_, id)| *id != 0) {
+            if held == color {
+                return id - 1;
             }
-            end += 8;
+            slot = (slot + 1) & mask;
         }
-        while end < pixels.len() && pixels[end] == color {
-            end += 1;
+        colors.push(color);
+        let id = colors.len() as u32;
+        if colors.len() * 2 > self.slots.len() {
+            self.grow(colors);
+        } else {
+            self.slots[slot] = (color, id);
         }
-        runs.push((color, end));
-        start = end;
+        id - 1
     }
+
+    /// Twice the slots (at least 256), every colour of `colors` placed again.
+    fn grow(&mut self, colors: &[u32]) {
+        self.slots = vec![(0, 0); (self.slots.len() * 2).max(256)];
+        let mask = self.slots.len() - 1;
+        for (id, color) in colors.iter().enumerate() {
+            let mut slot = Self::slot(*color, mask);
+            while self.slots[slot].1 != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = (*color, id as u32 + 1);
+        }
+    }
+
+    /// Where `color` is looked for first: its top bits after a multiply (Fibonacci hashing).
+    fn slot(color: u32, mask: usize) -> usize {
+        (u64::from(color).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
+    }
+}
+
+/// Where the run of one colour that starts at `start` of `pixels` (a row) ends.
+#[inline]
+fn run_end(pixels: &[u32], start: usize) -> usize {
+    let color = pixels[start];
+    let mut end = start + 1;
+    // Eight pixels at a time while all eight are the run's colour: most of a card is long
+    // runs of its background, and the eight comparisons compile to one vector one.
+    while end + 8 <= pixels.len() {
+        let p = &pixels[end..end + 8];
+        let same = (p[0] == color)
+            & (p[1] == color)
+            & (p[2] == color)
+            & (p[3] == color)
+            & (p[4] == color)
+            & (p[5] == color)
+            & (p[6] == color)
+            & (p[7] == color);
+        if !same {
+            break;
+        }
+        end += 8;
+    }
+    while end < pixels.len() && pixels[end] == color {
+        end += 1;
+    }
+    end
 }
 
 /// The palette (most frequent first) and the image's scanlines in it (each row after its
 /// filter byte: none, or [`UP`] for a row the same as the one above), from its `rows`,
 /// unless too many of its `count` pixels would change colour.
 fn palette(rows: &Rows, count: usize) -> Option<(Vec<u32>, Vec<u8>)> {
-    let mut counts: HashMap<u32, u64> = HashMap::default();
-    for (_, times, range) in &rows.distinct {
+    if rows.width == 0 {
+        return None;
+    }
+    let mut counts = rows.counts.clone();
+    for (_, times, range) in rows.distinct.iter().filter(|(_, times, _)| *times > 1) {
         let mut start = 0;
-        for (color, end) in &rows.runs[range.clone()] {
-            *counts.entry(*color).or_default() += ((end - start) * times) as u64;
+        for (id, end) in &rows.runs[range.clone()] {
+            counts[*id as usize] += u64::from(end - start) * (*times as u64 - 1);
             start = *end;
         }
     }
-    let mut by_count: Vec<(u32, u64)> = counts.into_iter().collect();
-    by_count.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(rgba(a.0).cmp(&rgba(b.0))));
-    let inexact: u64 = by_count.iter().skip(256).map(|(_, n)| n).sum();
-    if inexact * 1000 > count as u64 * MOST_INEXACT_PER_MILLE || rows.width == 0 {
+    let color = |id: usize| rows.colors[id];
+    let mut by_count: Vec<usize> = (0..rows.colors.len()).collect();
+    by_count.sort_unstable_by(|a, b| counts[*b].cmp(&counts[*a]).then(rgba(color(*a)).cmp(&rgba(color(*b)))));
+    let inexact: u64 = by_count.iter().skip(256).map(|id| counts[*id]).sum();
+    if inexact * 1000 > count as u64 * MOST_INEXACT_PER_MILLE {
         return None;
     }
-    let colors: Vec<u32> = by_count.iter().take(256).map(|(c, _)| *c).collect();
-    let mut index: HashMap<u32, u8> = colors.iter().enumerate().map(|(i, c)| (*c, i as u8)).collect();
-    for (color, _) in by_count.iter().skip(256) {
-        index.insert(*color, nearest(&colors, *color));
+    let palette: Vec<u32> = by_count.iter().take(256).map(|id| color(*id)).collect();
+    // Each colour's index: its rank, or the nearest of the palette's past the 256th.
+    let mut index = vec![0_u8; rows.colors.len()];
+    for (rank, id) in by_count.iter().enumerate() {
+        index[*id] = if rank < 256 { rank as u8 } else { nearest(&palette, color(*id)) };
     }
     let line = rows.width + 1;
     let mut scanlines = vec![0; count / rows.width * line];
     for (y, times, range) in &rows.distinct {
-        let row = y * line;
+        let row = y * line + 1;
         let mut start = 0;
-        for (color, end) in &rows.runs[range.clone()] {
-            scanlines[row + 1 + start..row + 1 + end].fill(index.get(color).copied().unwrap_or_default());
+        for (id, end) in &rows.runs[range.clone()] {
+            scanlines[row + start as usize..row + *end as usize].fill(index[*id as usize]);
             start = *end;
         }
         for again in 1..*times {
-            scanlines[row + again * line] = UP;
+            scanlines[row - 1 + again * line] = UP;
         }
     }
-    Some((colors, scanlines))
+    Some((palette, scanlines))
 }
 
 /// The index of the colour of `colors` nearest to `color` (RGBA, squared distance).
@@ -307,15 +330,4 @@ fn nearest(colors: &[u32], color: u32) -> u8 {
     };
     let best = colors.iter().enumerate().min_by_key(|(i, c)| (distance(**c, color), *i)).map_or(0, |(i, _)| i);
     best as u8
-}
-
-/// `png` with a `tEXt` chunk `keyword: text` inserted after its header chunk (the 8-byte
-/// signature and the 25-byte IHDR), where a reader of the file's first bytes finds it.
-fn with_text_chunk(png: Vec<u8>, keyword: &str, text: &str) -> Vec<u8> {
-    const AFTER_HEADER: usize = 8 + 25;
-    let mut out = Vec::with_capacity(png.len() + keyword.len() + text.len() + 13);
-    out.extend_from_slice(&png[..AFTER_HEADER]);
-    chunk(&mut out, b"tEXt", &[keyword.as_bytes(), b"\0", text.as_bytes()].concat());
-    out.extend_from_slice(&png[AFTER_HEADER..]);
-    out
 }

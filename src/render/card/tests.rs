@@ -162,3 +162,33 @@ fn a_card_with_transparency_keeps_its_alpha_in_the_palette() {
     let straight: Vec<u8> = pixmap.clone().take_demultiplied();
     assert!(pixels == straight, "the decoded pixels differ from the drawn ones");
 }
+
+#[test]
+fn a_palette_keeps_the_most_frequent_colours_counting_repeated_rows() {
+    // 255 colours in a row repeated ten times (ten pixels each), and 40 rarer ones once
+    // each: with the background, 296 colours. The palette keeps the 256 most frequent,
+    // exactly; it must count a row's repeats, or the rare colours (which sort first on a
+    // tie) would push out the repeated ones.
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(300, 40).unwrap();
+    pixmap.fill(resvg::tiny_skia::Color::from_rgba8(0xfd, 0xfc, 0xf9, 0xff));
+    let data = pixmap.data_mut();
+    let mut put = |x: usize, y: usize, rgb: [u8; 3]| {
+        data[(y * 300 + x) * 4..][..4].copy_from_slice(&[rgb[0], rgb[1], rgb[2], 0xff])
+    };
+    for y in 0..10 {
+        for x in 0..255 {
+            put(x, y, [200, x as u8, 7]);
+        }
+    }
+    for x in 0..40 {
+        put(x, 20, [0, x as u8, 9]);
+    }
+    let png = encode::png(&pixmap, "key");
+    let (color, _, _, pixels) = decode(&png);
+    assert_eq!(color, png::ColorType::Indexed);
+    let drawn: Vec<u8> = pixmap.data().chunks(4).flat_map(|p| p[..3].to_vec()).collect();
+    let rows = 10 * 300 * 3;
+    assert!(pixels[..rows] == drawn[..rows], "the repeated rows' colours are not all in the palette");
+    let rare = &pixels[20 * 300 * 3..][..40 * 3];
+    assert!(rare != &drawn[20 * 300 * 3..][..40 * 3], "296 colours cannot all be kept: {rare:?}");
+}
