@@ -56,8 +56,10 @@ fn a_card_of_many_colours_is_stored_as_rgb() {
     let gradient = r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630">
 <defs><linearGradient id="g"><stop offset="0" stop-color="#000"/><stop offset="1" stop-color="#f0a"/></linearGradient></defs>
 <rect width="1200" height="630" fill="url(#g)"/><circle cx="600" cy="315" r="300" fill="#0f8" opacity=".5"/></svg>"##;
-    let png = Source::new("x".into(), gradient.into(), &fonts).draw(&fonts, Path::new("card.svg"), None).unwrap();
+    let source = Source::new("x".into(), gradient.into(), &fonts);
+    let png = source.draw(&fonts, Path::new("card.svg"), None).unwrap();
     assert_eq!(decode(&png).0, png::ColorType::Rgb);
+    assert!(source.is_in(&png[..HEAD]), "the key is in the first {HEAD} bytes of an RGB card too");
 }
 
 #[test]
